@@ -42,6 +42,7 @@ class Config:
         ocr: ``auto`` runs Tesseract on pages without a text layer when installed.
         ocr_lang: Tesseract languages.
         ocr_dpi: Rendering resolution for OCR.
+        max_file_mb: Files larger than this are refused with a clear message.
         chroma_host: When set, talk to a Chroma server instead of the embedded store.
         chroma_port: Port of that server.
     """
@@ -56,6 +57,7 @@ class Config:
     ocr: OcrMode = "auto"
     ocr_lang: str = "tha+eng"
     ocr_dpi: int = 300
+    max_file_mb: int = 200
     chroma_host: str = ""
     chroma_port: int = 8000
 

@@ -1,0 +1,54 @@
+# Two commands on a fresh machine: `make run` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+PIP    := $(PY) -m pip install --disable-pip-version-check -q -c constraints.txt
+SYSPKG := tesseract-ocr tesseract-ocr-tha poppler-utils fonts-thai-tlwg chromium
+PYTEST_ARGS ?=
+
+.PHONY: run test test-fast bench lint sysdeps ingest clean help
+
+help:
+	@echo "make run    - install, index corpus/ and start the chat"
+	@echo "make test   - install everything and run the full test suite"
+	@echo "make bench  - speed/quality benchmarks, written to eval/reports/"
+	@echo "make lint   - ruff + mypy"
+
+$(VENV)/.base: pyproject.toml constraints.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) -e .
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.base
+	$(PIP) -e '.[dev,st]' torch==2.13.0
+	touch $@
+
+# System packages for OCR, PDF rendering, Thai fonts and browser tests (Debian, as root).
+sysdeps:
+	@if command -v tesseract >/dev/null && command -v pdftoppm >/dev/null \
+	    && tesseract --list-langs 2>/dev/null | grep -qx tha && fc-list | grep -qi tlwg; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(SYSPKG)) >/dev/null \
+	    || echo "warning: apt-get failed; OCR/browser tests will skip"; \
+	else echo "note: install $(SYSPKG) for OCR and browser tests (they skip otherwise)"; fi
+
+ingest: $(VENV)/.base
+	$(VENV)/bin/rag ingest corpus/
+
+run: ingest
+
+test: $(VENV)/.dev sysdeps
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+test-fast: $(VENV)/.dev
+	$(PY) -m pytest -m "not slow" $(PYTEST_ARGS)
+
+bench: $(VENV)/.dev
+	$(PY) eval/bench_extract.py
+
+lint: $(VENV)/.dev
+	$(VENV)/bin/ruff check rag ui tests eval scripts
+	$(VENV)/bin/mypy
+
+clean:
+	rm -rf $(VENV) indexes .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,22 @@
+"""What every loader returns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """Text pulled out of one document, before header removal and chunking.
+
+    Attributes:
+        pages: Text of page 1..N, repaired and normalised; ``""`` for a page with no text.
+        title: Title from the file's own metadata, or ``""``.
+        year: CE year from the metadata, if present.
+        warnings: Human-readable notes (Thai / English) about skipped pages.
+    """
+
+    pages: tuple[str, ...]
+    title: str = ""
+    year: int | None = None
+    warnings: tuple[str, ...] = ()
