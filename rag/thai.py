@@ -18,6 +18,7 @@ their data ships inside the pythainlp wheel.
 
 from __future__ import annotations
 
+import importlib
 import re
 import unicodedata
 from functools import lru_cache
@@ -30,61 +31,134 @@ _BELOW_VOWELS = "\u0e38\u0e39\u0e3a"  # ุ ู ฺ
 _TONES = "\u0e48\u0e49\u0e4a\u0e4b"  # ่ ้ ๊ ๋
 _THANTHAKHAT = "\u0e4c"  # ์
 _NIKHAHIT = "\u0e4d"  # ํ
+_YAMAKKAN = "\u0e4e"  # ๎
 _SARA_AA = "\u0e32"  # า
 _SARA_AM = "\u0e33"  # ำ
+_MAI_HAN_AKAT = "\u0e31"  # ั
+_MARKS = _ABOVE_VOWELS + _BELOW_VOWELS + _TONES + _THANTHAKHAT + _NIKHAHIT + _YAMAKKAN
+# vowels that never begin a syllable: a space before them is an extraction artefact
+_FOLLOWING = _MARKS + _SARA_AM + "\u0e30\u0e45"  # + ะ ๅ
+_THAI_LETTER = "\u0e01-\u0e4e"  # consonants, vowels and marks; not digits or ๏ ๚ ๛
 
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 
-# Private-Use-Area glyph variants used by legacy Thai fonts (Windows/Mac "shifted"
-# forms). PDF text layers built from them carry the PUA code point instead of
-# the Thai character. Each maps to its base character.
-PUA_MAP: dict[int, str] = {
-    0xF700: "ฐ",  # THO THAN without descender
-    0xF701: "\u0e34",  # sara i, shifted left
-    0xF702: "\u0e35",  # sara ii, shifted left
-    0xF703: "\u0e36",  # sara ue, shifted left
-    0xF704: "\u0e37",  # sara uee, shifted left
-    0xF705: "\u0e48",  # mai ek, low-left
-    0xF706: "\u0e49",  # mai tho, low-left
-    0xF707: "\u0e4a",  # mai tri, low-left
-    0xF708: "\u0e4b",  # mai chattawa, low-left
-    0xF709: "\u0e4c",  # thanthakhat, low-left
-    0xF70A: "\u0e48",  # mai ek, low
-    0xF70B: "\u0e49",  # mai tho, low
-    0xF70C: "\u0e4a",  # mai tri, low
-    0xF70D: "\u0e4b",  # mai chattawa, low
-    0xF70E: "\u0e4c",  # thanthakhat, low
-    0xF70F: "ญ",  # YO YING without descender
-    0xF710: "\u0e31",  # mai han-akat, shifted left
-    0xF711: "\u0e4d",  # nikhahit, shifted left
-    0xF712: "\u0e47",  # maitaikhu, shifted left
-    0xF713: "\u0e48",  # mai ek, shifted left
-    0xF714: "\u0e49",  # mai tho, shifted left
-    0xF715: "\u0e4a",  # mai tri, shifted left
-    0xF716: "\u0e4b",  # mai chattawa, shifted left
-    0xF717: "\u0e4c",  # thanthakhat, shifted left
-    0xF718: "\u0e38",  # sara u, low
-    0xF719: "\u0e39",  # sara uu, low
-    0xF71A: "\u0e3a",  # phinthu, low
+# Order of the combining marks stacked on one consonant: phinthu, vowel, tone,
+# thanthakhat/yamakkan, nikhahit (the nikhahit of a decomposed ำ comes after the
+# tone: น + ้ + ํ + า). The ranks agree with the Unicode combining classes
+# (ฺ 9 < ุ ู 103 < tones 107), so NFC never reorders a cluster sorted by rank.
+_MARK_RANK: dict[str, int] = {
+    "\u0e3a": 0,
+    **dict.fromkeys(_ABOVE_VOWELS + "\u0e38\u0e39", 1),
+    **dict.fromkeys(_TONES, 2),
+    _THANTHAKHAT: 3,
+    _YAMAKKAN: 3,
+    _NIKHAHIT: 4,
 }
-_PUA_TABLE = {k: v for k, v in PUA_MAP.items()}
 
-# a tone/thanthakhat typed before the above/below vowel it sits on
-_MARK_ORDER = re.compile(f"([{_TONES}{_THANTHAKHAT}])([{_ABOVE_VOWELS}{_BELOW_VOWELS}])")
-# nikhahit + (tone) + sara aa, in any order, is sara am
-_NIKHAHIT_AA = re.compile(f"{_NIKHAHIT}([{_TONES}]?){_SARA_AA}")
-_TONE_NIKHAHIT = re.compile(f"([{_TONES}]){_NIKHAHIT}{_SARA_AA}")
-# sara am whose nikhahit was lost and replaced by a space: "ก าหนด"
-_SPLIT_AM = re.compile(f"([{THAI_CONSONANTS}][{_TONES}]?) {_SARA_AA}")
+# Private-Use-Area glyph variants of legacy Thai fonts. A PDF text layer built
+# from them carries the PUA code point instead of the Thai character. The table is
+# HarfBuzz's Thai PUA fallback table (hb-ot-shaper-thai.cc), both the Windows
+# (U+F700-U+F71A) and the Mac (U+F884-U+F89E) code points; each maps to its base
+# character. SD = shifted down, SL = shifted left, SDL = down-left, RD = descender
+# removed. Checked on real files: U+F70A/F70B/F70E carry ่ ้ ์ over short
+# consonants, U+F710 ั and U+F705 ่ over tall ones (ฝักใฝ่).
+PUA_MAP: dict[int, str] = {
+    0xF700: "ฐ",  # RD  THO THAN without descender
+    0xF701: "\u0e34",  # SL  sara i
+    0xF702: "\u0e35",  # SL  sara ii
+    0xF703: "\u0e36",  # SL  sara ue
+    0xF704: "\u0e37",  # SL  sara uee
+    0xF705: "\u0e48",  # SDL mai ek
+    0xF706: "\u0e49",  # SDL mai tho
+    0xF707: "\u0e4a",  # SDL mai tri
+    0xF708: "\u0e4b",  # SDL mai chattawa
+    0xF709: "\u0e4c",  # SDL thanthakhat
+    0xF70A: "\u0e48",  # SD  mai ek
+    0xF70B: "\u0e49",  # SD  mai tho
+    0xF70C: "\u0e4a",  # SD  mai tri
+    0xF70D: "\u0e4b",  # SD  mai chattawa
+    0xF70E: "\u0e4c",  # SD  thanthakhat
+    0xF70F: "ญ",  # RD  YO YING without descender
+    0xF710: "\u0e31",  # SL  mai han-akat
+    0xF711: "\u0e4d",  # SL  nikhahit
+    0xF712: "\u0e47",  # SL  maitaikhu
+    0xF713: "\u0e48",  # SL  mai ek
+    0xF714: "\u0e49",  # SL  mai tho
+    0xF715: "\u0e4a",  # SL  mai tri
+    0xF716: "\u0e4b",  # SL  mai chattawa
+    0xF717: "\u0e4c",  # SL  thanthakhat
+    0xF718: "\u0e38",  # SD  sara u
+    0xF719: "\u0e39",  # SD  sara uu
+    0xF71A: "\u0e3a",  # SD  phinthu
+    # Mac legacy fonts
+    0xF884: "\u0e31",  # SL  mai han-akat
+    0xF885: "\u0e34",  # SL  sara i
+    0xF886: "\u0e35",  # SL  sara ii
+    0xF887: "\u0e36",  # SL  sara ue
+    0xF888: "\u0e37",  # SL  sara uee
+    0xF889: "\u0e47",  # SL  maitaikhu
+    0xF88A: "\u0e48",  # SL  mai ek
+    0xF88B: "\u0e48",  # SD  mai ek
+    0xF88C: "\u0e48",  # SDL mai ek
+    0xF88D: "\u0e49",  # SL  mai tho
+    0xF88E: "\u0e49",  # SD  mai tho
+    0xF88F: "\u0e49",  # SDL mai tho
+    0xF890: "\u0e4a",  # SL  mai tri
+    0xF891: "\u0e4a",  # SD  mai tri
+    0xF892: "\u0e4a",  # SDL mai tri
+    0xF893: "\u0e4b",  # SL  mai chattawa
+    0xF894: "\u0e4b",  # SD  mai chattawa
+    0xF895: "\u0e4b",  # SDL mai chattawa
+    0xF896: "\u0e4c",  # SL  thanthakhat
+    0xF897: "\u0e4c",  # SD  thanthakhat
+    0xF898: "\u0e4c",  # SDL thanthakhat
+    0xF899: "\u0e4d",  # SL  nikhahit
+    0xF89A: "ญ",  # RD  YO YING without descender
+    0xF89B: "\u0e38",  # SD  sara u
+    0xF89C: "\u0e39",  # SD  sara uu
+    0xF89D: "\u0e3a",  # SD  phinthu
+    0xF89E: "ฐ",  # RD  THO THAN without descender
+}
+_PUA_TABLE: dict[int, str | None] = {**PUA_MAP, 0xFFFD: None}
+
+_MARK_RUN = re.compile(f"[{_MARKS}]{{2,}}")
+_NIKHAHIT_AA = re.compile(f"{_NIKHAHIT}{_SARA_AA}")
+# a tone typed after sara am: น + ำ + ้ is น้ำ
+_AM_TONE = re.compile(f"{_SARA_AM}([{_TONES}]+)")
+# sara am whose nikhahit came out as a space: "ก าหนด"
+_SPLIT_AM = re.compile(f"([{THAI_CONSONANTS}][{_TONES}]?){_NIKHAHIT}?[ \\t]+{_SARA_AA}")
+# a space between a Thai letter and a vowel or mark that cannot start a syllable
+_SPACE_BEFORE_MARK = re.compile(f"(?<=[{_THAI_LETTER}])[ \\t\\u00a0]+(?=[{_FOLLOWING}])")
+# mai han-akat always needs a final consonant: "ปั จจุบัน"
+_SPACE_AFTER_HAN_AKAT = re.compile(
+    f"({_MAI_HAN_AKAT}[{_TONES}]?)[ \\t\\u00a0]+(?=[{THAI_CONSONANTS}])"
+)
+# marks with no consonant before them, in front of a Thai word: "้หนา" for หน้า
+_ORPHAN = re.compile(f"(?<![{_THAI_LETTER}])([{_MARKS}]+)([{_THAI_LETTER}]+)")
+_MAX_PASSES = 4
+
+
+def _sort_marks(match: re.Match[str]) -> str:
+    """One run of stacked marks in canonical order, repeated marks dropped."""
+    marks = sorted(match.group(), key=_MARK_RANK.__getitem__)
+    return "".join(m for i, m in enumerate(marks) if i == 0 or m != marks[i - 1])
+
+
+def _normalize_once(text: str) -> str:
+    text = unicodedata.normalize("NFC", text)
+    text = _MARK_RUN.sub(_sort_marks, text)
+    text = _NIKHAHIT_AA.sub(_SARA_AM, text)
+    return _AM_TONE.sub(lambda m: m.group(1) + _SARA_AM, text)
 
 
 def normalize(text: str) -> str:
-    """Canonical form of Thai text for indexing and display.
+    r"""Canonical form of Thai text for indexing and display.
 
-    NFC; zero-width characters and soft hyphens removed; ``ํ`` + ``า`` joined into
-    ``ำ``; a tone mark typed before its vowel moved after it. Whitespace and digits
-    are kept as they are.
+    Zero-width characters and soft hyphens removed; NFC; the marks stacked on a
+    consonant put in canonical order (vowel, then tone, then thanthakhat) with
+    repeats dropped; ``ํ`` + ``า`` joined into ``ำ`` and a tone typed after ``ำ``
+    moved before it. Whitespace and digits are kept as they are. Idempotent.
 
     Args:
         text: Any text.
@@ -92,24 +166,68 @@ def normalize(text: str) -> str:
     Returns:
         The normalised text.
 
-    >>> normalize("น\\u0e49\\u0e4d\\u0e32")  # น + ้ + ํ + า
+    >>> normalize("น\u0e49\u0e4d\u0e32")  # น + ้ + ํ + า
     'น้ำ'
-    >>> normalize("ที\\u0e48\\u0e35")[:2]
+    >>> normalize("ที\u0e48\u0e35")[:2]
     'ที'
-    >>> normalize("ก\\u0e48\\u0e34น") == "ก\\u0e34\\u0e48น"  # tone before vowel
+    >>> normalize("ก\u0e48\u0e34น") == "ก\u0e34\u0e48น"  # tone before vowel
+    True
+    >>> normalize("น\u0e33\u0e49") == "น้ำ"  # tone after sara am
     True
     """
-    text = unicodedata.normalize("NFC", text).translate(_ZERO_WIDTH)
-    text = _NIKHAHIT_AA.sub(lambda m: m.group(1) + _SARA_AM, text)
-    text = _TONE_NIKHAHIT.sub(lambda m: m.group(1) + _SARA_AM, text)
-    return _MARK_ORDER.sub(r"\2\1", text)
+    text = text.translate(_ZERO_WIDTH)
+    for _ in range(_MAX_PASSES):
+        fixed = _normalize_once(text)
+        if fixed == text:
+            break
+        text = fixed
+    return text
+
+
+@lru_cache(maxsize=1)
+def _dictionary() -> frozenset[str]:
+    corpus = importlib.import_module("pythainlp.corpus")
+    return frozenset(corpus.thai_words())
+
+
+def _place_orphan(match: re.Match[str]) -> str:
+    """Move marks found in front of a word onto the consonant that makes a known word.
+
+    PDFs whose text runs are stored in visual order give ``้หนา`` for ``หน้า``
+    and ``่เลม`` for ``เล่ม``. Each consonant of the word is tried; the candidate
+    that ``newmm`` splits into the fewest words, all in the dictionary, wins. When
+    none is fully covered by dictionary words the text is left as it was.
+    """
+    marks, word = match.groups()
+    words = _dictionary()
+    best: tuple[int, str] | None = None
+    for i, ch in enumerate(word, start=1):
+        if ch not in THAI_CONSONANTS:
+            continue
+        candidate = normalize(word[:i] + marks + word[i:])
+        tokens = _word_tokenize_fn()(candidate, engine="newmm")
+        if all(tok in words for tok in tokens) and (best is None or len(tokens) < best[0]):
+            best = (len(tokens), candidate)
+    return best[1] if best else match.group()
+
+
+def _repair_once(text: str) -> str:
+    text = _SPACE_BEFORE_MARK.sub("", text)
+    text = _SPLIT_AM.sub(lambda m: m.group(1) + _SARA_AM, text)
+    text = _SPACE_AFTER_HAN_AKAT.sub(r"\1", text)
+    text = normalize(text)
+    return _ORPHAN.sub(_place_orphan, text)
 
 
 def repair_pdf_text(text: str) -> str:
-    """Repair the Thai text layer of a PDF.
+    r"""Repair the Thai text layer of a PDF.
 
-    Maps Private-Use-Area glyph variants to Thai characters, drops U+FFFD, re-joins
-    a sara am split off by a space, then :func:`normalize`.
+    Maps Private-Use-Area glyph variants to Thai characters (:data:`PUA_MAP`),
+    drops U+FFFD, re-joins a sara am split off by a space (``ก าหนด``), removes a
+    space before a vowel or mark that cannot start a syllable (``ค ำ``) and after
+    mai han-akat (``ปั จจุบัน``), applies :func:`normalize`, and moves marks left in
+    front of a word onto the consonant that makes a dictionary word (``้หนา``).
+    Idempotent.
 
     Args:
         text: Text as extracted by a PDF library.
@@ -119,12 +237,20 @@ def repair_pdf_text(text: str) -> str:
 
     >>> repair_pdf_text("ก าหนด")
     'กำหนด'
-    >>> repair_pdf_text("ที\\uf70b")  # mai tho, low variant
+    >>> repair_pdf_text("ที\uf70b")  # mai tho, shifted-down variant
     'ที้'
+    >>> repair_pdf_text("(ค ำแปล) ปั จจุบัน")
+    '(คำแปล) ปัจจุบัน'
+    >>> repair_pdf_text("\u0e49หนา ๑")
+    'หน้า ๑'
     """
-    text = text.translate(_PUA_TABLE).replace("\ufffd", "")
-    text = _SPLIT_AM.sub(lambda m: m.group(1) + _SARA_AM, text)
-    return normalize(text)
+    text = text.translate(_PUA_TABLE)
+    for _ in range(_MAX_PASSES):
+        fixed = _repair_once(text)
+        if fixed == text:
+            break
+        text = fixed
+    return text
 
 
 def fold_digits(text: str) -> str:

@@ -170,7 +170,9 @@ def _tokens(text: str) -> list[str]:
     out: list[str] = []
     for tok in word_tokenize(text, engine="newmm", keep_whitespace=True):
         if out and not tok.isspace() and not out[-1].isspace() and (
-            tok[0] in _NO_BREAK_BEFORE or out[-1][-1] in _NO_BREAK_AFTER
+            tok[0] in _NO_BREAK_BEFORE
+            or out[-1][-1] in _NO_BREAK_AFTER
+            or (out[-1][-1].isascii() and tok[0].isascii())  # "PM" + "2.5", "Co-" + "Learning"
         ):
             out[-1] += tok
         else:
@@ -286,15 +288,35 @@ def build_pdf(doc: Doc, out_path: Path, shaping: bool) -> int:
         pdf.cell(width, 7, doc.meta["date"], align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
 
+    def render_toc(pdf: FPDF, outline: list) -> None:  # type: ignore[type-arg]
+        pdf.ln(4)
+        pdf.set_font("th", "B", 17)
+        pdf.cell(width, 9, "สารบัญ", new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(2)
+        for sec in outline:
+            if sec.level > 0:
+                continue
+            pdf.set_font("th", "", BODY_PT)
+            num = str(sec.page_number)
+            name_w = width - 15
+            pdf.cell(name_w, 8, sec.name)
+            pdf.cell(15, 8, num, align="R", new_x="LMARGIN", new_y="NEXT")
+
+    want_toc = doc.meta.get("toc", "").lower() in ("yes", "true", "1")
     for b in doc.blocks:
+        if want_toc and b.kind != "note":
+            pdf.insert_toc_placeholder(render_toc, pages=1, reset_page_indices=False)
+            want_toc = False
         if b.kind == "h2":
             room(LINE_H * 4)
             pdf.ln(3)
+            pdf.start_section(b.text, level=0)
             lines(b.text, 17, "B", lh=9)
             pdf.ln(1)
         elif b.kind == "h3":
             room(LINE_H * 3)
             pdf.ln(1)
+            pdf.start_section(b.text, level=1, strict=False)
             lines(b.text, 15, "B", lh=8)
         elif b.kind == "note":
             pdf.set_text_color(90, 90, 90)
