@@ -1,10 +1,10 @@
-"""Thai-aware chunking: sentence boundaries, a token budget, overlap, exact offsets.
+r"""Thai-aware chunking: sentence boundaries, a token budget, overlap, exact offsets.
 
 Chunks never cross a page, so a citation names one page, and for every chunk
 ``page.text[chunk.start:chunk.end] == chunk.text``. Tokens are counted with the
 embedder's own tokenizer (passed in as a function), so a chunk fits the model.
 
->>> page = Page("d1", 1, "สสส. ก่อตั้งในปี 2544 ตามพระราชบัญญัติ\\n\\nรายได้มาจากภาษีสุราและยาสูบร้อยละ 2")
+>>> page = Page("d1", 1, "สสส. ก่อตั้งในปี 2544 ตามพระราชบัญญัติ\n\nรายได้มาจากภาษีสุราและยาสูบร้อยละ 2")
 >>> [c.text for c in chunk_page(page, count_tokens=len, budget=40, overlap=0)]
 ['สสส. ก่อตั้งในปี 2544 ตามพระราชบัญญัติ', 'รายได้มาจากภาษีสุราและยาสูบร้อยละ 2']
 """
@@ -43,8 +43,9 @@ def _pieces(text: str, start: int, end: int, level: int) -> list[tuple[int, int]
     return [(start + s, start + e) for s, e in spans]
 
 
-def _split(text: str, start: int, end: int, count: TokenCounter, base: int, budget: int,
-           level: int = 0) -> list[_Unit]:
+def _split(
+    text: str, start: int, end: int, *, count: TokenCounter, base: int, budget: int, level: int = 0
+) -> list[_Unit]:
     """A span as one unit, or, when over budget, as clause- then word-level units."""
     n = max(1, count(text[start:end]) - base)
     if n <= budget or level == 2:
@@ -55,13 +56,21 @@ def _split(text: str, start: int, end: int, count: TokenCounter, base: int, budg
         level = 1
     if len(pieces) <= 1:
         return [_Unit(start, end, n)]
-    return [u for s, e in pieces for u in _split(text, s, e, count, base, budget, level + 1)]
+    return [
+        u
+        for s, e in pieces
+        for u in _split(text, s, e, count=count, base=base, budget=budget, level=level + 1)
+    ]
 
 
 def _units(text: str, count: TokenCounter, budget: int) -> list[_Unit]:
     """Sentences with their token counts; one over budget is cut at spaces, then words."""
     base = count("")
-    return [u for s, e in sentence_spans(text) for u in _split(text, s, e, count, base, budget)]
+    return [
+        u
+        for s, e in sentence_spans(text)
+        for u in _split(text, s, e, count=count, base=base, budget=budget)
+    ]
 
 
 def chunk_page(page: Page, count_tokens: TokenCounter, budget: int, overlap: int) -> list[Chunk]:
@@ -87,8 +96,16 @@ def chunk_page(page: Page, count_tokens: TokenCounter, budget: int, overlap: int
             j += 1
         start, end = units[i].start, units[j - 1].end
         body = text[start:end]
-        chunks.append(Chunk(chunk_id(page.doc_id, page.number, start, body),
-                            page.doc_id, page.number, start, end, body))
+        chunks.append(
+            Chunk(
+                chunk_id(page.doc_id, page.number, start, body),
+                page.doc_id,
+                page.number,
+                start,
+                end,
+                body,
+            )
+        )
         if j >= len(units):
             break
         k, carried = j, 0
@@ -99,8 +116,9 @@ def chunk_page(page: Page, count_tokens: TokenCounter, budget: int, overlap: int
     return chunks
 
 
-def chunk_pages(pages: Sequence[Page], count_tokens: TokenCounter, budget: int,
-                overlap: int) -> list[Chunk]:
+def chunk_pages(
+    pages: Sequence[Page], count_tokens: TokenCounter, budget: int, overlap: int
+) -> list[Chunk]:
     """Chunks of every page, in order; see :func:`chunk_page`."""
     return [c for p in pages for c in chunk_page(p, count_tokens, budget, overlap)]
 
@@ -117,20 +135,38 @@ class ThaiChunker(NodeParser):
     overlap: int = 40
     _count: TokenCounter = PrivateAttr()
 
-    def __init__(self, count_tokens: TokenCounter, budget: int = 200, overlap: int = 40,
-                 **kwargs: Any) -> None:
-        super().__init__(budget=budget, overlap=overlap, **kwargs)
+    def __init__(
+        self, count_tokens: TokenCounter, budget: int = 200, overlap: int = 40, **kwargs: Any
+    ) -> None:
+        super().__init__(**kwargs)
+        self.budget = budget
+        self.overlap = overlap
         self._count = count_tokens
 
-    def _parse_nodes(self, nodes: Sequence[BaseNode], show_progress: bool = False,
-                     **kwargs: Any) -> list[BaseNode]:
+    def _parse_nodes(
+        self, nodes: Sequence[BaseNode], show_progress: bool = False, **kwargs: Any
+    ) -> list[BaseNode]:
         out: list[BaseNode] = []
         for node in nodes:
-            page = Page(node.ref_doc_id or node.node_id, int(node.metadata.get("page", 1)),
-                        node.get_content())
+            page = Page(
+                node.ref_doc_id or node.node_id,
+                int(node.metadata.get("page", 1)),
+                node.get_content(),
+            )
             for c in chunk_page(page, self._count, self.budget, self.overlap):
-                out.append(TextNode(id_=c.chunk_id, text=c.text, start_char_idx=c.start,
-                                    end_char_idx=c.end,
-                                    metadata={**node.metadata, "doc_id": c.doc_id,
-                                              "page": c.page, "start": c.start, "end": c.end}))
+                out.append(
+                    TextNode(
+                        id_=c.chunk_id,
+                        text=c.text,
+                        start_char_idx=c.start,
+                        end_char_idx=c.end,
+                        metadata={
+                            **node.metadata,
+                            "doc_id": c.doc_id,
+                            "page": c.page,
+                            "start": c.start,
+                            "end": c.end,
+                        },
+                    )
+                )
         return out

@@ -30,10 +30,14 @@ def print_report(report: IngestReport, sync: SyncResult) -> None:
         extra = " — ".join(x for x in (detail, f.message, *f.warnings[:3]) if x)
         print(f"{f.symbol} {f.status:<9} {f.path}" + (f" — {extra}" if extra else ""))
     c = report.counts
-    print("สรุป / summary: " + ", ".join(
-        f"{k} {c.get(k, 0)}" for k in ("new", "changed", "unchanged", "duplicate", "renamed",
-                                       "removed", "failed"))
-          + f"; chunks +{sync.added} -{sync.removed}, embedded {sync.embedded}")
+    print(
+        "สรุป / summary: "
+        + ", ".join(
+            f"{k} {c.get(k, 0)}"
+            for k in ("new", "changed", "unchanged", "duplicate", "renamed", "removed", "failed")
+        )
+        + f"; chunks +{sync.added} -{sync.removed}, embedded {sync.embedded}"
+    )
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -42,16 +46,24 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     paths = [Path(p) for p in args.paths]
     index = Index(cfg, rebuild=args.rebuild)
     try:
-        with tqdm(total=len(discover(paths)), unit="file", desc="ingest", file=sys.stderr,
-                  disable=args.quiet) as files, \
-                tqdm(total=0, unit="chunk", desc="embed", file=sys.stderr, disable=args.quiet) as bar:
+        with (
+            tqdm(
+                total=len(discover(paths)),
+                unit="file",
+                desc="ingest",
+                file=sys.stderr,
+                disable=args.quiet,
+            ) as files,
+            tqdm(total=0, unit="chunk", desc="embed", file=sys.stderr, disable=args.quiet) as bar,
+        ):
 
             def on_embed(done: int, total: int) -> None:
                 bar.total = total
                 bar.update(done - bar.n)
 
-            report, sync = index.ingest(paths, prune=args.prune, on_file=lambda _: files.update(),
-                                        on_embed=on_embed)
+            report, sync = index.ingest(
+                paths, prune=args.prune, on_file=lambda _: files.update(), on_embed=on_embed
+            )
     finally:
         index.close()
     print_report(report, sync)
@@ -64,8 +76,11 @@ def cmd_extract(args: argparse.Namespace) -> int:
     path = Path(args.file)
     docs = load(path, file_sha256(path), cfg)
     if args.json:
-        pages = [{"doc_id": d.meta.doc_id, "page": p.number, "text": p.text}
-                 for d in docs for p in d.pages]
+        pages = [
+            {"doc_id": d.meta.doc_id, "page": p.number, "text": p.text}
+            for d in docs
+            for p in d.pages
+        ]
         if len(docs) == 1:
             pages = [{"page": p["page"], "text": p["text"]} for p in pages]
         print(json.dumps(pages, ensure_ascii=False, indent=1))
@@ -87,28 +102,40 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     try:
         problems = index.doctor()
         docs = index.manifest.documents()
-        print(f"documents {len(docs)}, chunks {len(index.manifest.chunk_ids())}, "
-              f"chroma {index.vectors.count()}, bm25 {len(index.bm25)}, embedder {index.embedder_id}")
+        print(
+            f"documents {len(docs)}, chunks {len(index.manifest.chunk_ids())}, "
+            f"chroma {index.vectors.count()}, bm25 {len(index.bm25)}, embedder {index.embedder_id}"
+        )
     finally:
         index.close()
     for problem in problems:
         print(f"❌ {problem}")
-    print("✅ consistent / ดัชนีสอดคล้องกัน" if not problems else
-          "run `rag ingest <docs>` to repair / สั่ง rag ingest อีกครั้งเพื่อซ่อม")
+    print(
+        "✅ consistent / ดัชนีสอดคล้องกัน"
+        if not problems
+        else "run `rag ingest <docs>` to repair / สั่ง rag ingest อีกครั้งเพื่อซ่อม"
+    )
     return 1 if problems else 0
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every command."""
     common = common_parser()
-    parser = argparse.ArgumentParser(prog="rag", description="Thai document QA with citations (สสส.)")
+    parser = argparse.ArgumentParser(
+        prog="rag", description="Thai document QA with citations (สสส.)"
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("ingest", parents=[common], help="add/update documents (recursive, incremental)")
+    p = sub.add_parser(
+        "ingest", parents=[common], help="add/update documents (recursive, incremental)"
+    )
     p.add_argument("paths", nargs="+", help="files or folders")
     p.add_argument("--prune", action="store_true", help="remove documents whose files are gone")
-    p.add_argument("--rebuild", action="store_true",
-                   help="rebuild the search stores (e.g. after changing the embedder)")
+    p.add_argument(
+        "--rebuild",
+        action="store_true",
+        help="rebuild the search stores (e.g. after changing the embedder)",
+    )
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
     p.set_defaults(func=cmd_ingest)
 
@@ -126,8 +153,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``rag`` console script."""
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
     try:
         return int(args.func(args))
     except RagError as exc:

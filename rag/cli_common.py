@@ -29,7 +29,9 @@ def parse_filters(items: list[str] | None) -> dict[str, str | int | list[str | i
     for item in items:
         key, sep, raw = item.partition("=")
         if not sep or not key or not raw:
-            raise ConfigError(item, "ตัวกรองต้องอยู่ในรูป key=value", "a filter must look like key=value")
+            raise ConfigError(
+                item, "ตัวกรองต้องอยู่ในรูป key=value", "a filter must look like key=value"
+            )
         value: str | int = int(raw) if key == "year" and raw.isdigit() else raw
         if key in where:
             old = where[key]
@@ -42,8 +44,12 @@ def parse_filters(items: list[str] | None) -> dict[str, str | int | list[str | i
 def common_parser() -> argparse.ArgumentParser:
     """Options every command takes."""
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--index", type=Path, default=None,
-                        help="index folder (env RAG_INDEX_DIR, default indexes/)")
+    common.add_argument(
+        "--index",
+        type=Path,
+        default=None,
+        help="index folder (env RAG_INDEX_DIR, default indexes/)",
+    )
     common.add_argument("--config", type=Path, default=None, help="TOML config (default rag.toml)")
     common.add_argument("-v", "--verbose", action="store_true", help="log details to stderr")
     return common

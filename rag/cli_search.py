@@ -8,20 +8,26 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO, get_args
 
+from rag.bm25 import Where
 from rag.cli_common import config_from_args, parse_filters
 from rag.data import Hit
 from rag.errors import InputError
 from rag.highlight import mark, snippet
 from rag.index import Index
-from rag.bm25 import Where
 from rag.retriever import HybridRetriever, Mode
 
 
 def hit_json(hit: Hit) -> dict[str, Any]:
     """The JSON form of a hit used by evaluations and benchmarks."""
     c = hit.chunk
-    return {"doc_id": c.doc_id, "title": hit.title, "page": c.page, "chunk_id": c.chunk_id,
-            "score": round(hit.score, 6), "via": hit.via}
+    return {
+        "doc_id": c.doc_id,
+        "title": hit.title,
+        "page": c.page,
+        "chunk_id": c.chunk_id,
+        "score": round(hit.score, 6),
+        "via": hit.via,
+    }
 
 
 def read_queries(path: Path) -> list[dict[str, Any]]:
@@ -38,17 +44,23 @@ def read_queries(path: Path) -> list[dict[str, Any]]:
             row = json.loads(line)
             rows.append({"qid": str(row["qid"]), "question": str(row["question"]), **row})
         except (json.JSONDecodeError, KeyError, TypeError) as exc:
-            raise InputError(f"{path.name}:{number}", "บรรทัดคำถามต้องมี qid และ question",
-                             f"line {number} needs JSON with qid and question ({exc})") from exc
+            raise InputError(
+                f"{path.name}:{number}",
+                "บรรทัดคำถามต้องมี qid และ question",
+                f"line {number} needs JSON with qid and question ({exc})",
+            ) from exc
     return rows
 
 
-def _write_batch(retriever: HybridRetriever, rows: list[dict[str, Any]], k: int,
-                 where: Where | None, out: TextIO) -> None:
+def _write_batch(
+    retriever: HybridRetriever, rows: list[dict[str, Any]], k: int, where: Where | None, out: TextIO
+) -> None:
     for row in rows:
         hits = retriever.search(row["question"], k, where)
-        out.write(json.dumps({"qid": row["qid"], "hits": [hit_json(h) for h in hits]},
-                             ensure_ascii=False) + "\n")
+        out.write(
+            json.dumps({"qid": row["qid"], "hits": [hit_json(h) for h in hits]}, ensure_ascii=False)
+            + "\n"
+        )
 
 
 def cmd_search(args: argparse.Namespace) -> int:
@@ -92,8 +104,12 @@ def add_search_parser(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("query", nargs="?", help="the question (Thai or English)")
     p.add_argument("--k", type=int, default=5, help="number of hits (default 5)")
     p.add_argument("--mode", choices=get_args(Mode), default="hybrid")
-    p.add_argument("--filter", action="append", metavar="KEY=VALUE",
-                   help="doc_id, file_type, year or collection; repeat for more")
+    p.add_argument(
+        "--filter",
+        action="append",
+        metavar="KEY=VALUE",
+        help="doc_id, file_type, year or collection; repeat for more",
+    )
     p.add_argument("--batch", metavar="FILE.jsonl", help='{"qid", "question"} lines')
     p.add_argument("--out", help="write batch results here instead of stdout")
     p.add_argument("--json", action="store_true", help="JSON output")

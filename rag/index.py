@@ -42,9 +42,16 @@ class SyncResult:
 
 def chunk_meta(chunk: Chunk, doc: DocMeta) -> dict[str, Any]:
     """Store metadata of a chunk: what filters and citations need."""
-    return {"doc_id": chunk.doc_id, "page": chunk.page, "start": chunk.start, "end": chunk.end,
-            "title": doc.title, "file_type": doc.file_type, "year": doc.year,
-            "collection": doc.collection}
+    return {
+        "doc_id": chunk.doc_id,
+        "page": chunk.page,
+        "start": chunk.start,
+        "end": chunk.end,
+        "title": doc.title,
+        "file_type": doc.file_type,
+        "year": doc.year,
+        "collection": doc.collection,
+    }
 
 
 class Index:
@@ -112,9 +119,14 @@ class Index:
 
     # --- writing --------------------------------------------------------------------
 
-    def ingest(self, paths: Sequence[Path], *, prune: bool = False,
-               on_file: Callable[[FileResult], None] | None = None,
-               on_embed: Callable[[int, int], None] | None = None) -> tuple[IngestReport, SyncResult]:
+    def ingest(
+        self,
+        paths: Sequence[Path],
+        *,
+        prune: bool = False,
+        on_file: Callable[[FileResult], None] | None = None,
+        on_embed: Callable[[int, int], None] | None = None,
+    ) -> tuple[IngestReport, SyncResult]:
         """Ingest files into the manifest, then bring the search stores in line.
 
         Args:
@@ -126,8 +138,14 @@ class Index:
         Returns:
             Per-file results and what the sync changed.
         """
-        report = ingest(paths, self.cfg, self.manifest, count_tokens(self.embedder),
-                        remove_missing=prune, on_file=on_file)
+        report = ingest(
+            paths,
+            self.cfg,
+            self.manifest,
+            count_tokens(self.embedder),
+            remove_missing=prune,
+            on_file=on_file,
+        )
         return report, self.sync(on_embed)
 
     def sync(self, progress: Callable[[int, int], None] | None = None) -> SyncResult:
@@ -142,19 +160,25 @@ class Index:
         embedded = 0
         with EmbedCache.in_index(self.cfg.index_dir, self.embedder_id) as cache:
             for start in range(0, len(missing), BATCH):
-                chunks = self.manifest.chunks(missing[start:start + BATCH])
+                chunks = self.manifest.chunks(missing[start : start + BATCH])
                 metas = [chunk_meta(c, docs[c.doc_id]) for c in chunks]
                 texts = [c.text for c in chunks]
                 before = len(cache)
                 if need := [i for i, c in enumerate(chunks) if c.chunk_id not in have_vectors]:
-                    vectors = embed_passages(self.embedder, [texts[i] for i in need], cache,
-                                             self.cfg.embed_batch)
-                    self.vectors.upsert([chunks[i].chunk_id for i in need], vectors,
-                                        [metas[i] for i in need], [texts[i] for i in need])
+                    vectors = embed_passages(
+                        self.embedder, [texts[i] for i in need], cache, self.cfg.embed_batch
+                    )
+                    self.vectors.upsert(
+                        [chunks[i].chunk_id for i in need],
+                        vectors,
+                        [metas[i] for i in need],
+                        [texts[i] for i in need],
+                    )
                 embedded += len(cache) - before
                 if need := [i for i, c in enumerate(chunks) if c.chunk_id not in have_bm25]:
-                    self.bm25.add([(chunks[i], metas[i]) for i in need],
-                                  tokenize_many(texts[i] for i in need))
+                    self.bm25.add(
+                        [(chunks[i], metas[i]) for i in need], tokenize_many(texts[i] for i in need)
+                    )
                 if progress:
                     progress(min(start + BATCH, len(missing)), len(missing))
         if missing or removed or stale_vectors or not self.bm25_dir.exists():
@@ -170,12 +194,28 @@ class Index:
         """Chunks by id with their document titles (for the retriever)."""
         if self._titles is None:
             self._titles = {d.meta.doc_id: d.meta.title for d in self.manifest.documents()}
-        return {c.chunk_id: (c, self._titles.get(c.doc_id, c.doc_id))
-                for c in self.manifest.chunks(ids)}
+        return {
+            c.chunk_id: (c, self._titles.get(c.doc_id, c.doc_id)) for c in self.manifest.chunks(ids)
+        }
 
     def retriever(self, **options: Any) -> HybridRetriever:
-        """A hybrid retriever over this index; options go to :class:`HybridRetriever`."""
-        return HybridRetriever(self.embedder, self.vectors, self.bm25, self.lookup, **options)
+        """A hybrid retriever over this index, configured from ``cfg``.
+
+        Args:
+            **options: Overrides of :class:`HybridRetriever` arguments.
+        """
+        cfg = self.cfg
+        settings: dict[str, Any] = {
+            "mode": cfg.retrieval_mode,
+            "k": cfg.retrieval_k,
+            "candidates": cfg.retrieval_candidates,
+            "fusion": cfg.fusion,
+            "rrf_k": cfg.rrf_k,
+            "weights": (cfg.bm25_weight, cfg.dense_weight),
+        }
+        return HybridRetriever(
+            self.embedder, self.vectors, self.bm25, self.lookup, **(settings | options)
+        )
 
     def doctor(self) -> list[str]:
         """Consistency problems between the manifest and the stores (empty when healthy)."""

@@ -25,10 +25,18 @@ from rag.manifest import Manifest
 
 log = logging.getLogger(__name__)
 
-Status = Literal["new", "changed", "unchanged", "duplicate", "renamed", "removed", "failed", "skipped"]
+Status = Literal[
+    "new", "changed", "unchanged", "duplicate", "renamed", "removed", "failed", "skipped"
+]
 SYMBOLS: dict[Status, str] = {
-    "new": "✅", "changed": "✅", "unchanged": "✅", "renamed": "✅", "removed": "✅",
-    "duplicate": "⚠️", "skipped": "⚠️", "failed": "❌",
+    "new": "✅",
+    "changed": "✅",
+    "unchanged": "✅",
+    "renamed": "✅",
+    "removed": "✅",
+    "duplicate": "⚠️",
+    "skipped": "⚠️",
+    "failed": "❌",
 }
 
 
@@ -77,8 +85,11 @@ def discover(paths: Sequence[Path]) -> list[tuple[Path, str]]:
         if root.is_dir():
             for dirpath, dirnames, filenames in os.walk(root):
                 dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-                found += [(Path(dirpath) / f, root.resolve().name)
-                          for f in sorted(filenames) if not f.startswith(".")]
+                found += [
+                    (Path(dirpath) / f, root.resolve().name)
+                    for f in sorted(filenames)
+                    if not f.startswith(".")
+                ]
         else:
             found.append((root, ""))
     return found
@@ -97,58 +108,95 @@ def _check(path: Path, cfg: Config) -> None:
     file_type(path)
     size_mb = path.stat().st_size / 2**20
     if size_mb > cfg.max_file_mb:
-        raise InputError(name, f"ไฟล์ใหญ่เกิน {cfg.max_file_mb} MB",
-                         f"file is {size_mb:.0f} MB, over max_file_mb={cfg.max_file_mb}")
+        raise InputError(
+            name,
+            f"ไฟล์ใหญ่เกิน {cfg.max_file_mb} MB",
+            f"file is {size_mb:.0f} MB, over max_file_mb={cfg.max_file_mb}",
+        )
 
 
-def ingest_file(path: Path, cfg: Config, manifest: Manifest, count_tokens: TokenCounter,
-                collection: str = "") -> FileResult:
+@dataclass(frozen=True)
+class _Job:
+    path: Path
+    key: str  # resolved path, the manifest's source key
+    shown: str  # safe display name
+    sha: str
+    old: str | None  # hash recorded for this path before, if any
+    collection: str
+
+
+def _link_twin(job: _Job, twin: str, manifest: Manifest) -> FileResult:
+    """The bytes are already stored under ``twin``: a duplicate, or a rename if it is gone."""
+    if Path(twin).exists():
+        with manifest.transaction():
+            manifest.put_source(job.key, job.sha, manifest.source_docs(twin))
+        return FileResult(
+            job.shown,
+            "duplicate",
+            message=(
+                f"same content as {display_name(twin)}; stored once / "
+                f"เนื้อหาเหมือนไฟล์ {display_name(Path(twin).name)} จึงเก็บไว้ครั้งเดียว"
+            ),
+        )
+    with manifest.transaction():
+        manifest.move_source(twin, job.key)
+    return FileResult(job.shown, "renamed", message=f"renamed from {display_name(twin)}")
+
+
+def _store(job: _Job, cfg: Config, manifest: Manifest, count_tokens: TokenCounter) -> FileResult:
+    """Load, chunk and store a new or changed file in one transaction."""
+    docs = load(job.path, job.sha, cfg, job.collection)
+    warnings = [w for d in docs for w in d.warnings]
+    stored, n_chunks = [], 0
+    with manifest.transaction():
+        if job.old is not None:
+            manifest.drop_source(job.key)
+        for doc in docs:
+            if doc.meta.file_type == "jsonl" and manifest.has_document(doc.meta.doc_id):
+                warnings.append(
+                    f"id {doc.meta.doc_id!r} already indexed from another file; skipped"
+                )
+                continue
+            chunks = chunk_pages(doc.pages, count_tokens, cfg.chunk_tokens, cfg.chunk_overlap)
+            manifest.put_document(doc, chunks)
+            stored.append(doc.meta.doc_id)
+            n_chunks += len(chunks)
+        manifest.put_source(job.key, job.sha, stored)
+    status: Status = "new" if job.old is None else "changed"
+    return FileResult(job.shown, status, len(stored), n_chunks, warnings=tuple(warnings))
+
+
+def _ingest(job: _Job, cfg: Config, manifest: Manifest, count_tokens: TokenCounter) -> FileResult:
+    if job.old == job.sha:
+        return FileResult(job.shown, "unchanged", len(manifest.source_docs(job.key)))
+    twin = manifest.path_with_sha(job.sha, job.key) if job.old is None else None
+    if twin is not None:
+        return _link_twin(job, twin, manifest)
+    return _store(job, cfg, manifest, count_tokens)
+
+
+def ingest_file(
+    path: Path, cfg: Config, manifest: Manifest, count_tokens: TokenCounter, collection: str = ""
+) -> FileResult:
     """Ingest one file; never raises for bad input (the result says what went wrong)."""
     key = str(path.resolve())
     shown = display_name(str(path))
     try:
         _check(path, cfg)
         sha = file_sha256(path)
-        old = manifest.source_sha(key)
-        if old == sha:
-            return FileResult(shown, "unchanged", len(manifest.source_docs(key)))
-        twin = manifest.path_with_sha(sha, key) if old is None else None
-        if twin is not None:
-            if Path(twin).exists():
-                with manifest.transaction():
-                    manifest.put_source(key, sha, manifest.source_docs(twin))
-                return FileResult(shown, "duplicate", message=(
-                    f"same content as {display_name(twin)}; stored once / "
-                    f"เนื้อหาเหมือนไฟล์ {display_name(Path(twin).name)} จึงเก็บไว้ครั้งเดียว"))
-            with manifest.transaction():
-                manifest.move_source(twin, key)
-            return FileResult(shown, "renamed", message=f"renamed from {display_name(twin)}")
-        docs = load(path, sha, cfg, collection)
-        warnings = [w for d in docs for w in d.warnings]
-        stored, n_chunks = [], 0
-        with manifest.transaction():
-            if old is not None:
-                manifest.drop_source(key)
-            for doc in docs:
-                owner = manifest.has_document(doc.meta.doc_id)
-                if owner and doc.meta.file_type == "jsonl":
-                    warnings.append(f"id {doc.meta.doc_id!r} already indexed from another file; skipped")
-                    continue
-                chunks = chunk_pages(doc.pages, count_tokens, cfg.chunk_tokens, cfg.chunk_overlap)
-                manifest.put_document(doc, chunks)
-                stored.append(doc.meta.doc_id)
-                n_chunks += len(chunks)
-            manifest.put_source(key, sha, stored)
-        return FileResult(shown, "new" if old is None else "changed", len(stored), n_chunks,
-                          warnings=tuple(warnings))
+        job = _Job(path, key, shown, sha, manifest.source_sha(key), collection)
+        return _ingest(job, cfg, manifest, count_tokens)
     except RagError as exc:
         return FileResult(shown, "failed", message=str(exc))
     except OSError as exc:
         return FileResult(shown, "failed", message=f"{exc.strerror} / อ่านไฟล์ไม่ได้")
     except Exception as exc:  # a loader library crashed on a malformed file
         log.exception("unexpected error ingesting %s", shown)
-        return FileResult(shown, "failed", message=(
-            f"{type(exc).__name__}: {exc} / ไฟล์นี้อ่านไม่ได้เนื่องจากข้อผิดพลาดที่ไม่คาดคิด"))
+        return FileResult(
+            shown,
+            "failed",
+            message=(f"{type(exc).__name__}: {exc} / ไฟล์นี้อ่านไม่ได้เนื่องจากข้อผิดพลาดที่ไม่คาดคิด"),
+        )
 
 
 def prune(manifest: Manifest, roots: Iterable[Path]) -> list[FileResult]:
@@ -156,17 +204,25 @@ def prune(manifest: Manifest, roots: Iterable[Path]) -> list[FileResult]:
     prefixes = [str(r.resolve()) for r in roots]
     results = []
     for path in manifest.sources():
-        if any(path == p or path.startswith(p.rstrip(os.sep) + os.sep) for p in prefixes) \
-                and not Path(path).exists():
+        if (
+            any(path == p or path.startswith(p.rstrip(os.sep) + os.sep) for p in prefixes)
+            and not Path(path).exists()
+        ):
             with manifest.transaction():
                 gone = manifest.drop_source(path)
             results.append(FileResult(display_name(path), "removed", len(gone)))
     return results
 
 
-def ingest(paths: Sequence[Path], cfg: Config, manifest: Manifest, count_tokens: TokenCounter,
-           *, remove_missing: bool = False,
-           on_file: Callable[[FileResult], None] | None = None) -> IngestReport:
+def ingest(
+    paths: Sequence[Path],
+    cfg: Config,
+    manifest: Manifest,
+    count_tokens: TokenCounter,
+    *,
+    remove_missing: bool = False,
+    on_file: Callable[[FileResult], None] | None = None,
+) -> IngestReport:
     """Ingest files and folders into the manifest.
 
     Args:

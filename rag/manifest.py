@@ -94,8 +94,9 @@ class Manifest:
 
     def path_with_sha(self, sha256: str, other_than: str) -> str | None:
         """Another ingested file with the same bytes, if any."""
-        row = self._db.execute("SELECT path FROM sources WHERE sha256=? AND path<>? LIMIT 1",
-                               (sha256, other_than)).fetchone()
+        row = self._db.execute(
+            "SELECT path FROM sources WHERE sha256=? AND path<>? LIMIT 1", (sha256, other_than)
+        ).fetchone()
         return row[0] if row else None
 
     def move_source(self, old: str, new: str) -> None:
@@ -105,7 +106,9 @@ class Manifest:
 
     def source_docs(self, path: str) -> list[str]:
         """Documents a file produced."""
-        return [r[0] for r in self._db.execute("SELECT doc_id FROM source_docs WHERE path=?", (path,))]
+        return [
+            r[0] for r in self._db.execute("SELECT doc_id FROM source_docs WHERE path=?", (path,))
+        ]
 
     def sources(self) -> list[str]:
         """Every ingested file path."""
@@ -115,8 +118,9 @@ class Manifest:
         """Record a file and the documents it produced (replacing earlier links)."""
         self._db.execute("INSERT OR REPLACE INTO sources VALUES(?,?,?)", (path, sha256, _now()))
         self._db.execute("DELETE FROM source_docs WHERE path=?", (path,))
-        self._db.executemany("INSERT OR IGNORE INTO source_docs VALUES(?,?)",
-                             [(path, d) for d in doc_ids])
+        self._db.executemany(
+            "INSERT OR IGNORE INTO source_docs VALUES(?,?)", [(path, d) for d in doc_ids]
+        )
 
     def drop_source(self, path: str) -> list[str]:
         """Forget a file and delete the documents no other file still provides.
@@ -127,8 +131,11 @@ class Manifest:
         doc_ids = self.source_docs(path)
         self._db.execute("DELETE FROM sources WHERE path=?", (path,))
         self._db.execute("DELETE FROM source_docs WHERE path=?", (path,))
-        orphans = [d for d in doc_ids
-                   if not self._db.execute("SELECT 1 FROM source_docs WHERE doc_id=?", (d,)).fetchone()]
+        orphans = [
+            d
+            for d in doc_ids
+            if not self._db.execute("SELECT 1 FROM source_docs WHERE doc_id=?", (d,)).fetchone()
+        ]
         for doc_id in orphans:
             self.delete_document(doc_id)
         return orphans
@@ -137,20 +144,32 @@ class Manifest:
 
     def has_document(self, doc_id: str) -> bool:
         """Whether a document id is stored."""
-        return self._db.execute("SELECT 1 FROM documents WHERE doc_id=?", (doc_id,)).fetchone() is not None
+        return (
+            self._db.execute("SELECT 1 FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
+            is not None
+        )
 
     def put_document(self, doc: Document, chunks: list[Chunk]) -> None:
         """Store a document with its pages and chunks (replacing one with the same id)."""
         self.delete_document(doc.meta.doc_id)
         self._db.execute(
             "INSERT INTO documents VALUES(?,?,?,?,?,?)",
-            (doc.meta.doc_id, json.dumps(asdict(doc.meta), ensure_ascii=False), len(doc.pages),
-             len(chunks), json.dumps(doc.warnings, ensure_ascii=False), _now()),
+            (
+                doc.meta.doc_id,
+                json.dumps(asdict(doc.meta), ensure_ascii=False),
+                len(doc.pages),
+                len(chunks),
+                json.dumps(doc.warnings, ensure_ascii=False),
+                _now(),
+            ),
         )
-        self._db.executemany("INSERT INTO pages VALUES(?,?,?)",
-                             [(p.doc_id, p.number, p.text) for p in doc.pages])
-        self._db.executemany("INSERT OR REPLACE INTO chunks VALUES(?,?,?,?,?,?)",
-                             [(c.chunk_id, c.doc_id, c.page, c.start, c.end, c.text) for c in chunks])
+        self._db.executemany(
+            "INSERT INTO pages VALUES(?,?,?)", [(p.doc_id, p.number, p.text) for p in doc.pages]
+        )
+        self._db.executemany(
+            "INSERT OR REPLACE INTO chunks VALUES(?,?,?,?,?,?)",
+            [(c.chunk_id, c.doc_id, c.page, c.start, c.end, c.text) for c in chunks],
+        )
 
     def delete_document(self, doc_id: str) -> None:
         """Delete a document, its pages and chunks."""
@@ -161,8 +180,13 @@ class Manifest:
     def documents(self) -> list[DocRow]:
         """Every document, oldest first."""
         rows = self._db.execute(
-            "SELECT meta, pages, chunks, added_at, warnings FROM documents ORDER BY added_at, doc_id")
-        return [DocRow(DocMeta(**json.loads(m)), p, c, a, tuple(json.loads(w))) for m, p, c, a, w in rows]
+            "SELECT meta, pages, chunks, added_at, warnings FROM documents"
+            " ORDER BY added_at, doc_id"
+        )
+        return [
+            DocRow(DocMeta(**json.loads(m)), p, c, a, tuple(json.loads(w)))
+            for m, p, c, a, w in rows
+        ]
 
     def document(self, doc_id: str) -> DocMeta | None:
         """Metadata of one document."""
@@ -171,7 +195,9 @@ class Manifest:
 
     def pages(self, doc_id: str) -> list[Page]:
         """Pages of a document, in order."""
-        rows = self._db.execute("SELECT number, text FROM pages WHERE doc_id=? ORDER BY number", (doc_id,))
+        rows = self._db.execute(
+            "SELECT number, text FROM pages WHERE doc_id=? ORDER BY number", (doc_id,)
+        )
         return [Page(doc_id, n, t) for n, t in rows]
 
     # --- chunks ------------------------------------------------------------------
@@ -191,12 +217,15 @@ class Manifest:
             for i in range(0, len(wanted), 500):
                 part = wanted[i : i + 500]
                 rows += self._db.execute(
-                    query + f" WHERE chunk_id IN ({','.join('?' * len(part))})", part).fetchall()
+                    query + f" WHERE chunk_id IN ({','.join('?' * len(part))})", part
+                ).fetchall()
         return [Chunk(*r) for r in rows]
 
     def doc_chunk_ids(self, doc_id: str) -> list[str]:
         """Chunk ids of one document."""
-        return [r[0] for r in self._db.execute("SELECT chunk_id FROM chunks WHERE doc_id=?", (doc_id,))]
+        return [
+            r[0] for r in self._db.execute("SELECT chunk_id FROM chunks WHERE doc_id=?", (doc_id,))
+        ]
 
     # --- meta --------------------------------------------------------------------
 

@@ -47,8 +47,9 @@ def ndcg_at_k(ranked: Sequence[str], gold: set[str], k: int = 10) -> float:
     """
     if not gold:
         return 0.0
-    dcg = sum(1.0 / math.log2(r + 1) for r, item in enumerate(dedupe(ranked)[:k], start=1)
-              if item in gold)
+    dcg = sum(
+        1.0 / math.log2(r + 1) for r, item in enumerate(dedupe(ranked)[:k], start=1) if item in gold
+    )
     ideal = sum(1.0 / math.log2(r + 1) for r in range(1, min(len(gold), k) + 1))
     return dcg / ideal
 

@@ -1,14 +1,14 @@
-"""All Thai text handling lives here.
+r"""All Thai text handling lives here.
 
 Normalisation, PDF glyph repair, digit folding for matching, sentence and word
 segmentation, and the tokens that keyword search indexes. Chunking, BM25, answer
 extraction and metrics call these functions and never split Thai themselves: a
-``\\w`` regex or a whitespace split shreds unspaced Thai.
+``\w`` regex or a whitespace split shreds unspaced Thai.
 
 Only offline pythainlp engines are used (``newmm`` words, ``crfcut`` sentences);
 their data ships inside the pythainlp wheel.
 
->>> normalize("กํา\\u200bหนด")
+>>> normalize("กํา\u200bหนด")
 'กำหนด'
 >>> fold_digits("ปี ๒๕๖๖")
 'ปี 2566'
@@ -57,69 +57,33 @@ _MARK_RANK: dict[str, int] = {
 }
 
 # Private-Use-Area glyph variants of legacy Thai fonts. A PDF text layer built
-# from them carries the PUA code point instead of the Thai character. The table is
-# HarfBuzz's Thai PUA fallback table (hb-ot-shaper-thai.cc), both the Windows
-# (U+F700-U+F71A) and the Mac (U+F884-U+F89E) code points; each maps to its base
-# character. SD = shifted down, SL = shifted left, SDL = down-left, RD = descender
-# removed. Checked on real files: U+F70A/F70B/F70E carry ่ ้ ์ over short
+# from them carries the PUA code point instead of the Thai character. The code
+# points are HarfBuzz's Thai PUA fallback table (hb-ot-shaper-thai.cc): the
+# Windows range U+F700-U+F71A and the Mac range U+F884-U+F89E, in the order
+# shifted-down (SD), shifted-left (SL), shifted-down-left (SDL), descender
+# removed (RD). Checked on real files: U+F70A/F70B/F70E carry ่ ้ ์ over short
 # consonants, U+F710 ั and U+F705 ่ over tall ones (ฝักใฝ่).
-PUA_MAP: dict[int, str] = {
-    0xF700: "ฐ",  # RD  THO THAN without descender
-    0xF701: "\u0e34",  # SL  sara i
-    0xF702: "\u0e35",  # SL  sara ii
-    0xF703: "\u0e36",  # SL  sara ue
-    0xF704: "\u0e37",  # SL  sara uee
-    0xF705: "\u0e48",  # SDL mai ek
-    0xF706: "\u0e49",  # SDL mai tho
-    0xF707: "\u0e4a",  # SDL mai tri
-    0xF708: "\u0e4b",  # SDL mai chattawa
-    0xF709: "\u0e4c",  # SDL thanthakhat
-    0xF70A: "\u0e48",  # SD  mai ek
-    0xF70B: "\u0e49",  # SD  mai tho
-    0xF70C: "\u0e4a",  # SD  mai tri
-    0xF70D: "\u0e4b",  # SD  mai chattawa
-    0xF70E: "\u0e4c",  # SD  thanthakhat
-    0xF70F: "ญ",  # RD  YO YING without descender
-    0xF710: "\u0e31",  # SL  mai han-akat
-    0xF711: "\u0e4d",  # SL  nikhahit
-    0xF712: "\u0e47",  # SL  maitaikhu
-    0xF713: "\u0e48",  # SL  mai ek
-    0xF714: "\u0e49",  # SL  mai tho
-    0xF715: "\u0e4a",  # SL  mai tri
-    0xF716: "\u0e4b",  # SL  mai chattawa
-    0xF717: "\u0e4c",  # SL  thanthakhat
-    0xF718: "\u0e38",  # SD  sara u
-    0xF719: "\u0e39",  # SD  sara uu
-    0xF71A: "\u0e3a",  # SD  phinthu
-    # Mac legacy fonts
-    0xF884: "\u0e31",  # SL  mai han-akat
-    0xF885: "\u0e34",  # SL  sara i
-    0xF886: "\u0e35",  # SL  sara ii
-    0xF887: "\u0e36",  # SL  sara ue
-    0xF888: "\u0e37",  # SL  sara uee
-    0xF889: "\u0e47",  # SL  maitaikhu
-    0xF88A: "\u0e48",  # SL  mai ek
-    0xF88B: "\u0e48",  # SD  mai ek
-    0xF88C: "\u0e48",  # SDL mai ek
-    0xF88D: "\u0e49",  # SL  mai tho
-    0xF88E: "\u0e49",  # SD  mai tho
-    0xF88F: "\u0e49",  # SDL mai tho
-    0xF890: "\u0e4a",  # SL  mai tri
-    0xF891: "\u0e4a",  # SD  mai tri
-    0xF892: "\u0e4a",  # SDL mai tri
-    0xF893: "\u0e4b",  # SL  mai chattawa
-    0xF894: "\u0e4b",  # SD  mai chattawa
-    0xF895: "\u0e4b",  # SDL mai chattawa
-    0xF896: "\u0e4c",  # SL  thanthakhat
-    0xF897: "\u0e4c",  # SD  thanthakhat
-    0xF898: "\u0e4c",  # SDL thanthakhat
-    0xF899: "\u0e4d",  # SL  nikhahit
-    0xF89A: "ญ",  # RD  YO YING without descender
-    0xF89B: "\u0e38",  # SD  sara u
-    0xF89C: "\u0e39",  # SD  sara uu
-    0xF89D: "\u0e3a",  # SD  phinthu
-    0xF89E: "ฐ",  # RD  THO THAN without descender
+_PUA_VARIANTS: dict[str, tuple[int, ...]] = {
+    # Thai character: Windows SD, SL, SDL / RD, then Mac SD, SL, SDL / RD
+    "\u0e48": (0xF70A, 0xF713, 0xF705, 0xF88B, 0xF88A, 0xF88C),  # mai ek
+    "\u0e49": (0xF70B, 0xF714, 0xF706, 0xF88E, 0xF88D, 0xF88F),  # mai tho
+    "\u0e4a": (0xF70C, 0xF715, 0xF707, 0xF891, 0xF890, 0xF892),  # mai tri
+    "\u0e4b": (0xF70D, 0xF716, 0xF708, 0xF894, 0xF893, 0xF895),  # mai chattawa
+    "\u0e4c": (0xF70E, 0xF717, 0xF709, 0xF897, 0xF896, 0xF898),  # thanthakhat
+    "\u0e38": (0xF718, 0xF89B),  # sara u (SD)
+    "\u0e39": (0xF719, 0xF89C),  # sara uu (SD)
+    "\u0e3a": (0xF71A, 0xF89D),  # phinthu (SD)
+    "\u0e31": (0xF710, 0xF884),  # mai han-akat (SL)
+    "\u0e34": (0xF701, 0xF885),  # sara i (SL)
+    "\u0e35": (0xF702, 0xF886),  # sara ii (SL)
+    "\u0e36": (0xF703, 0xF887),  # sara ue (SL)
+    "\u0e37": (0xF704, 0xF888),  # sara uee (SL)
+    "\u0e47": (0xF712, 0xF889),  # maitaikhu (SL)
+    "\u0e4d": (0xF711, 0xF899),  # nikhahit (SL)
+    "ญ": (0xF70F, 0xF89A),  # yo ying without its descender (RD)
+    "ฐ": (0xF700, 0xF89E),  # tho than without its descender (RD)
 }
+PUA_MAP: dict[int, str] = {cp: ch for ch, cps in _PUA_VARIANTS.items() for cp in cps}
 _PUA_TABLE: dict[int, str | None] = {**PUA_MAP, 0xFFFD: None}
 
 _MARK_RUN = re.compile(f"[{_MARKS}]{{2,}}")
@@ -309,7 +273,7 @@ def _spans_of(pieces: list[str], text: str, offset: int) -> list[tuple[int, int]
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """Exact ``(start, end)`` spans of the sentences of ``text``.
+    r"""Exact ``(start, end)`` spans of the sentences of ``text``.
 
     Paragraph breaks and list items always end a sentence; inside a paragraph
     the ``crfcut`` model finds Thai sentence boundaries. Spans are trimmed of
@@ -321,7 +285,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     Returns:
         A list of spans.
 
-    >>> t = "สสส. ก่อตั้งในปี 2544 โดยมีรายได้จากภาษีสุราและยาสูบ\\n\\nโครงการนี้เริ่มในปี 2560"
+    >>> t = "สสส. ก่อตั้งในปี 2544 โดยมีรายได้จากภาษีสุราและยาสูบ\n\nโครงการนี้เริ่มในปี 2560"
     >>> [t[s:e] for s, e in sentence_spans(t)][-1]
     'โครงการนี้เริ่มในปี 2560'
     """
@@ -347,9 +311,9 @@ def _segment_block(block: str, offset: int) -> list[tuple[int, int]]:
 
 
 def sentences(text: str) -> list[str]:
-    """Sentences of ``text``; see :func:`sentence_spans`.
+    r"""Sentences of ``text``; see :func:`sentence_spans`.
 
-    >>> sentences("วันนี้ฝนตก\\n\\nพรุ่งนี้แดดออก")
+    >>> sentences("วันนี้ฝนตก\n\nพรุ่งนี้แดดออก")
     ['วันนี้ฝนตก', 'พรุ่งนี้แดดออก']
     """
     return [text[s:e] for s, e in sentence_spans(text)]

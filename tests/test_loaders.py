@@ -35,8 +35,9 @@ def test_markdown_title_and_zero_width_removed(tmp_path):
 
 
 def test_docx_pages_split_at_page_breaks(tmp_path):
-    path = make_docx(tmp_path / "a.docx", ["หน้าแรก เรื่องยาสูบ", "", "หน้าสอง เรื่องสุรา"],
-                     title="รายงานทดสอบ")
+    path = make_docx(
+        tmp_path / "a.docx", ["หน้าแรก เรื่องยาสูบ", "", "หน้าสอง เรื่องสุรา"], title="รายงานทดสอบ"
+    )
     [doc] = _load(path)
     assert doc.meta.title == "รายงานทดสอบ"
     assert [p.text for p in doc.pages] == ["หน้าแรก เรื่องยาสูบ", "หน้าสอง เรื่องสุรา"]
@@ -44,11 +45,15 @@ def test_docx_pages_split_at_page_breaks(tmp_path):
 
 def test_html_main_content_without_boilerplate(tmp_path):
     nav = "<nav><a href='/'>หน้าหลัก</a> <a href='/news'>ข่าวสาร</a> <a href='/contact'>ติดต่อเรา</a></nav>"
-    body = "".join(f"<p>ย่อหน้าที่ {i}: การลดการบริโภคเกลือช่วยลดความดันโลหิตสูงในผู้ใหญ่ไทยได้ชัดเจน</p>"
-                   for i in range(1, 6))
-    html = (f"<html><head><title>ลดเค็ม ลดโรค</title></head><body>{nav}"
-            f"<article><h1>ลดเค็ม ลดโรค</h1>{body}</article>"
-            "<footer>สงวนลิขสิทธิ์ © เว็บไซต์ตัวอย่าง</footer></body></html>")
+    body = "".join(
+        f"<p>ย่อหน้าที่ {i}: การลดการบริโภคเกลือช่วยลดความดันโลหิตสูงในผู้ใหญ่ไทยได้ชัดเจน</p>"
+        for i in range(1, 6)
+    )
+    html = (
+        f"<html><head><title>ลดเค็ม ลดโรค</title></head><body>{nav}"
+        f"<article><h1>ลดเค็ม ลดโรค</h1>{body}</article>"
+        "<footer>สงวนลิขสิทธิ์ © เว็บไซต์ตัวอย่าง</footer></body></html>"
+    )
     path = tmp_path / "page.html"
     path.write_text(html, encoding="utf-8")
     [doc] = _load(path)
@@ -60,8 +65,10 @@ def test_html_main_content_without_boilerplate(tmp_path):
 
 def test_jsonl_collection_ids_titles_and_bad_lines(tmp_path):
     lines = [
-        json.dumps({"id": "n1", "title": "ข่าวหนึ่ง", "date": "2566-01-02", "url": "u1", "text": "เนื้อข่าวหนึ่ง"},
-                   ensure_ascii=False),
+        json.dumps(
+            {"id": "n1", "title": "ข่าวหนึ่ง", "date": "2566-01-02", "url": "u1", "text": "เนื้อข่าวหนึ่ง"},
+            ensure_ascii=False,
+        ),
         "{not json",
         json.dumps({"pid": "n2", "title": "ข่าวสอง", "text": "เนื้อข่าวสอง"}, ensure_ascii=False),
         json.dumps({"id": "n3", "title": "ไม่มีเนื้อหา"}, ensure_ascii=False),

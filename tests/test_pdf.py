@@ -244,6 +244,14 @@ def test_scanned_page_among_text_pages_is_warned(tmp_path: Path) -> None:
     assert warning.startswith("page 2: no text layer (scanned image), OCR is off / หน้า 2:")
 
 
+@needs_font
+def test_scanned_pdf_without_tesseract_names_the_reason(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))  # no tesseract, no pdftoppm on this PATH
+    with pytest.raises(EmptyFileError, match=r"scanned page\(s\) 1.*tesseract not installed"):
+        extract_pdf(scanned_pdf(tmp_path / "scan.pdf"), ocr="auto")
+
+
 @pytest.mark.ocr
 @needs_ocr
 @needs_font

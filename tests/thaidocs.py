@@ -16,6 +16,7 @@ def make_pdf(path: Path, pages: list[str], header: str = "") -> Path:
     from fpdf import FPDF
 
     pdf = FPDF()
+    pdf.set_auto_page_break(False)
     pdf.add_font("garuda", fname=str(FONT))
     for number, text in enumerate(pages, start=1):
         pdf.add_page()

@@ -1,10 +1,10 @@
-"""Files to :class:`rag.data.Document` objects, one loader per file type.
+r"""Files to :class:`rag.data.Document` objects, one loader per file type.
 
 >>> file_type(Path("รายงาน ปี 2566.PDF"))
 'pdf'
 >>> file_type(Path("news.jsonl.gz"))
 'jsonl'
->>> display_name("\\u202eevil.pdf")
+>>> display_name("\u202eevil.pdf")
 'evil.pdf'
 """
 
@@ -108,7 +108,9 @@ def load(path: Path, sha256: str, cfg: Config, collection: str = "") -> list[Doc
         InputError: A subclass naming what is wrong with the file.
     """
     if path.stat().st_size == 0:
-        raise EmptyFileError(display_name(path.name), "ไฟล์ว่างเปล่า (0 ไบต์)", "the file is empty (0 bytes)")
+        raise EmptyFileError(
+            display_name(path.name), "ไฟล์ว่างเปล่า (0 ไบต์)", "the file is empty (0 bytes)"
+        )
     kind = file_type(path)
     source = str(path)
     if kind == "jsonl":
@@ -118,19 +120,37 @@ def load(path: Path, sha256: str, cfg: Config, collection: str = "") -> list[Doc
         name = collection or path.name.split(".")[0]
         return [
             Document(
-                meta=DocMeta(doc_id=a.doc_id, title=a.title or a.doc_id, source=source,
-                             sha256=sha256, file_type="jsonl", collection=name, year=a.year,
-                             url=a.url, date=a.date),
+                meta=DocMeta(
+                    doc_id=a.doc_id,
+                    title=a.title or a.doc_id,
+                    source=source,
+                    sha256=sha256,
+                    file_type="jsonl",
+                    collection=name,
+                    year=a.year,
+                    url=a.url,
+                    date=a.date,
+                ),
                 pages=(Page(a.doc_id, 1, a.text),),
                 warnings=tuple(warnings) if i == 0 else (),
             )
             for i, a in enumerate(articles)
         ]
     got = extract(path, cfg)
-    texts = strip_running_lines(got.pages) if len(got.pages) > 1 else tuple(p.strip() for p in got.pages)
+    texts = (
+        strip_running_lines(got.pages)
+        if len(got.pages) > 1
+        else tuple(p.strip() for p in got.pages)
+    )
     doc_id = sha256[:16]
-    meta = DocMeta(doc_id=doc_id, title=got.title or display_name(path.stem), source=source,
-                   sha256=sha256, file_type=kind, collection=collection,
-                   year=got.year or year_from_name(path.name))
+    meta = DocMeta(
+        doc_id=doc_id,
+        title=got.title or display_name(path.stem),
+        source=source,
+        sha256=sha256,
+        file_type=kind,
+        collection=collection,
+        year=got.year or year_from_name(path.name),
+    )
     pages = tuple(Page(doc_id, i, t) for i, t in enumerate(texts, start=1))
     return [Document(meta=meta, pages=pages, warnings=got.warnings)]

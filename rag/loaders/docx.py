@@ -17,10 +17,8 @@ _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 def _starts_new_page(paragraph_xml: object) -> bool:
     """Whether a paragraph holds an explicit page break."""
-    for br in paragraph_xml.iter(f"{_W}br"):  # type: ignore[attr-defined]
-        if br.get(f"{_W}type") == "page":
-            return True
-    return False
+    breaks = paragraph_xml.iter(f"{_W}br")  # type: ignore[attr-defined]
+    return any(br.get(f"{_W}type") == "page" for br in breaks)
 
 
 def extract_docx(path: Path) -> Extracted:
@@ -51,8 +49,10 @@ def extract_docx(path: Path) -> Extracted:
                 pages[-1].append(text.strip())
         elif block.tag == f"{_W}tbl":
             for row in block.iter(f"{_W}tr"):
-                cells = ["".join(t.text or "" for t in tc.iter(f"{_W}t")).strip()
-                         for tc in row.iter(f"{_W}tc")]
+                cells = [
+                    "".join(t.text or "" for t in tc.iter(f"{_W}t")).strip()
+                    for tc in row.iter(f"{_W}tc")
+                ]
                 pages[-1].append(" | ".join(c for c in cells if c))
     texts = tuple(normalize("\n\n".join(p)) for p in pages)
     if not any(t.strip() for t in texts):

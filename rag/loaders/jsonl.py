@@ -62,7 +62,9 @@ def read_articles(path: Path) -> tuple[list[Article], list[str]]:
         try:
             obj = json.loads(line)
         except json.JSONDecodeError as exc:
-            warnings.append(f"line {number}: invalid JSON ({exc.msg}) / บรรทัด {number}: JSON ไม่ถูกต้อง")
+            warnings.append(
+                f"line {number}: invalid JSON ({exc.msg}) / บรรทัด {number}: JSON ไม่ถูกต้อง"
+            )
             continue
         doc_id = str(obj.get("id", obj.get("pid", ""))).strip() if isinstance(obj, dict) else ""
         text = normalize(str(obj.get("text", ""))).strip() if isinstance(obj, dict) else ""
@@ -75,9 +77,16 @@ def read_articles(path: Path) -> tuple[list[Article], list[str]]:
         seen.add(doc_id)
         date = str(obj.get("date", "") or "")
         year = _YEAR.match(date)
-        articles.append(Article(doc_id=doc_id, title=normalize(str(obj.get("title", ""))).strip(),
-                                text=text, url=str(obj.get("url", "") or ""), date=date,
-                                year=int(year.group(1)) if year else None))
+        articles.append(
+            Article(
+                doc_id=doc_id,
+                title=normalize(str(obj.get("title", ""))).strip(),
+                text=text,
+                url=str(obj.get("url", "") or ""),
+                date=date,
+                year=int(year.group(1)) if year else None,
+            )
+        )
     if not articles:
         raise EmptyFileError(path.name, "ไม่พบบทความที่ใช้ได้ในไฟล์", "no usable article line")
     return articles, warnings

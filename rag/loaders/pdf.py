@@ -1,9 +1,11 @@
 """PDF files: pypdf text layer, Thai glyph repair, OCR of scanned pages.
 
-Text comes from pypdf's plain extraction mode, which on the real Thai test files
-is more accurate than its layout mode (character error rate 0.07 % against 0.07 %
-without whitespace, but 0.07 % against 0.24 % with it: layout mode pads lines
-with spaces). Text drawn inside Form XObjects is included.
+Text comes from pypdf's plain extraction mode, chosen by measurement on the two
+constitution drafts in ``../shared/pdfs`` (``eval/bench_extract.py``): character
+error rate 0.07 % / 0.09 % against 0.07 % / 0.09 % for layout mode with
+whitespace ignored, but 0.07 % / 0.09 % against 0.24 % / 0.27 % with whitespace
+counted (layout mode pads and splits lines with spaces), and 1.7 times faster.
+Text drawn inside Form XObjects is included.
 
 Running headers and footers that the PDF itself tags as pagination artifacts
 (``/Artifact <</Type /Pagination>>``, ISO 32000-1 §14.8.2.2, written by Word and

@@ -15,7 +15,7 @@ log = logging.getLogger(__name__)
 
 
 def decode_text(data: bytes, name: str) -> str:
-    """Decode bytes as UTF-8, else TIS-620/cp874 when that yields Thai, else by detection.
+    r"""Decode bytes as UTF-8, else TIS-620/cp874 when that yields Thai, else by detection.
 
     Short legacy Thai files defeat generic detectors, so cp874 is tried explicitly:
     every byte 0xA1–0xFB decodes to a Thai letter there.
@@ -32,7 +32,7 @@ def decode_text(data: bytes, name: str) -> str:
 
     >>> decode_text("สุขภาพ".encode("cp874"), "a.txt")
     'สุขภาพ'
-    >>> decode_text("\\ufeffสุขภาพ".encode("utf-8"), "a.txt")
+    >>> decode_text("\ufeffสุขภาพ".encode("utf-8"), "a.txt")
     'สุขภาพ'
     """
     try:
@@ -49,8 +49,9 @@ def decode_text(data: bytes, name: str) -> str:
         pass
     best = from_bytes(data).best()
     if best is None or "\x00" in str(best):
-        raise CorruptFileError(name, "ไฟล์ข้อความนี้อ่านไม่ได้ (ไม่ใช่ข้อความหรือเข้ารหัสที่ไม่รู้จัก)",
-                               "not text in any known encoding")
+        raise CorruptFileError(
+            name, "ไฟล์ข้อความนี้อ่านไม่ได้ (ไม่ใช่ข้อความหรือเข้ารหัสที่ไม่รู้จัก)", "not text in any known encoding"
+        )
     log.info("%s: decoded as %s", name, best.encoding)
     return str(best)
 
