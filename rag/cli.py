@@ -15,7 +15,9 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from rag.cli_ask import add_ask_parser
 from rag.cli_common import common_parser, config_from_args
+from rag.cli_eval import add_eval_parser
 from rag.cli_search import add_search_parser
 from rag.errors import RagError
 from rag.index import Index, SyncResult
@@ -140,6 +142,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_ingest)
 
     add_search_parser(sub, common)
+    add_ask_parser(sub, common)
+    add_eval_parser(sub, common)
     p = sub.add_parser("doctor", parents=[common], help="check index consistency")
     p.set_defaults(func=cmd_doctor)
 
@@ -153,10 +157,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``rag`` console script."""
     args = build_parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO if args.verbose else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s",
-    )
+    level = logging.INFO if args.verbose else logging.WARNING
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    for handler in logging.getLogger().handlers:  # some libraries set DEBUG on their own loggers
+        handler.setLevel(level)
     try:
         return int(args.func(args))
     except RagError as exc:

@@ -63,6 +63,12 @@ class Config:
         llm_temperature: Sampling temperature.
         llm_timeout: Seconds before the endpoint counts as down.
         llm_max_tokens: Most tokens in an LLM answer.
+        server_host: Address the web app listens on.
+        server_port: Port of the web app.
+        staff_user: Login name of the staff area.
+        staff_password: Staff password (``RAG_STAFF_PASSWORD``); empty means a random
+            one is generated on first run and only its hash is kept in the index.
+        feedback_retention_days: Feedback older than this is purged; 0 keeps it forever.
     """
 
     index_dir: Path = Path("indexes")
@@ -93,6 +99,11 @@ class Config:
     llm_temperature: float = 0.1
     llm_timeout: float = 60.0
     llm_max_tokens: int = 512
+    server_host: str = "127.0.0.1"
+    server_port: int = 7860
+    staff_user: str = "staff"
+    staff_password: str = ""
+    feedback_retention_days: int = 90
 
     def with_(self, **changes: Any) -> Config:
         """Return a validated copy with some fields changed."""
@@ -140,6 +151,16 @@ def _validated(cfg: Config) -> Config:
     for name in ("retrieval_k", "retrieval_candidates", "answer_max_chars", "max_file_mb"):
         if getattr(cfg, name) < 1:
             raise ConfigError(name, f"ค่าตั้ง {name} ต้องมากกว่า 0", f"{getattr(cfg, name)} < 1")
+    if not 1 <= cfg.server_port <= 65535:
+        raise ConfigError("server_port", "หมายเลขพอร์ตไม่ถูกต้อง", f"{cfg.server_port} not in 1..65535")
+    if not cfg.staff_user.strip():
+        raise ConfigError("staff_user", "ต้องระบุชื่อผู้ใช้ของเจ้าหน้าที่", "staff_user is empty")
+    if cfg.feedback_retention_days < 0:
+        raise ConfigError(
+            "feedback_retention_days",
+            "จำนวนวันเก็บความคิดเห็นต้องไม่ติดลบ",
+            f"{cfg.feedback_retention_days} < 0",
+        )
     if cfg.embed_batch < 1:
         raise ConfigError("embed_batch", "ขนาดแบตช์ต้องมากกว่า 0", f"{cfg.embed_batch} < 1")
     return cfg

@@ -21,7 +21,7 @@ from rag.config import Config
 from rag.data import Chunk, DocMeta
 from rag.embed import count_tokens, embedder_id, make_embedder
 from rag.embed_cache import EmbedCache, embed_passages
-from rag.errors import EmbedderMismatchError
+from rag.errors import EmbedderMismatchError, StoreError
 from rag.ingest import FileResult, IngestReport, ingest
 from rag.manifest import Manifest
 from rag.retriever import HybridRetriever
@@ -110,7 +110,12 @@ class Index:
         """The Thai BM25 index."""
         if self._bm25 is None:
             saved = self.bm25_dir.exists() or self.bm25_dir.with_name("bm25.old").exists()
-            self._bm25 = ThaiBM25.load(self.bm25_dir) if saved and not self._rebuild else ThaiBM25()
+            self._bm25 = ThaiBM25()
+            if saved and not self._rebuild:
+                try:
+                    self._bm25 = ThaiBM25.load(self.bm25_dir)
+                except StoreError as exc:  # derived data: rebuilt from the manifest by sync()
+                    log.warning("BM25 index unreadable or outdated, rebuilding: %s", exc)
         return self._bm25
 
     def close(self) -> None:

@@ -107,9 +107,14 @@ class HybridRetriever(BaseRetriever):
         fusion: ``rrf`` (reciprocal rank) or ``weighted`` (normalised scores).
         rrf_k: The RRF constant (60 as in Cormack et al. 2009).
         weights: ``(bm25, dense)`` weights for either fusion.
-        dedup_jaccard: Drop a hit whose token set has at least this Jaccard
-            similarity with a higher-ranked hit (identical normalised text is
-            always dropped); ``None`` keeps near-duplicates.
+        dedup_jaccard: Drop a hit whose :func:`~rag.thai.search_tokens` set has at
+            least this Jaccard similarity with a higher-ranked hit (identical
+            normalised text is always dropped); ``None`` keeps near-duplicates.
+            Measured on 6,361 chunks of 400 Thai government news articles:
+            overlapping neighbour chunks of one article reach at most 0.84;
+            pairs across articles at 0.9 or more were the same passage
+            republished, while 0.8-0.9 still held distinct facts (the same
+            cabinet-meeting header with another date). Hence 0.9.
         where: Default metadata filter for :meth:`retrieve`.
         callback_manager: llama-index callbacks (never the global ``Settings``).
 
@@ -154,9 +159,10 @@ class HybridRetriever(BaseRetriever):
         self.dedup_jaccard = dedup_jaccard
         self.where = where
 
-    def _lists(
-        self, query: str, where: Where | None, embedding: list[float] | None
+    def candidate_lists(
+        self, query: str, where: Where | None = None, embedding: list[float] | None = None
     ) -> tuple[Ranked, Ranked]:
+        """The BM25 and dense candidate lists (either is empty when its mode is off)."""
         sparse: Ranked = []
         dense: Ranked = []
         started = time.perf_counter()
@@ -206,7 +212,7 @@ class HybridRetriever(BaseRetriever):
         """
         k = self.k if k is None else k
         where = self.where if where is None else where
-        sparse, dense = self._lists(query, where, embedding)
+        sparse, dense = self.candidate_lists(query, where, embedding)
         fused = self._fuse(sparse, dense)
         if not fused or k <= 0:
             return []

@@ -1,0 +1,183 @@
+"""Question terms, their IDF weights, and the answer units of a passage.
+
+The extractive answerer (:mod:`rag.extractive`) and the follow-up rule
+(:mod:`rag.followup`) need the *content* terms of a question: its
+:func:`rag.thai.search_tokens` without Thai and English question words and
+polite particles, which never occur in the answer. Terms are weighted by their
+BM25 IDF in the index, so a rare name counts more than ``ปี``.
+
+>>> query_terms("สสส. ก่อตั้งขึ้นเมื่อปีใด ครับ")
+['สสส', 'ก่อ', 'ตั้งขึ้น', 'เมื่อ', 'ปี']
+>>> round(coverage({"สสส": 3.0, "ปี": 1.0}, "สสส. ก่อตั้งในปี ๒๕๔๔"), 2)
+1.0
+>>> coverage({"สสส": 3.0, "สุรา": 1.0}, "สสส. ก่อตั้งในปี 2544")
+0.75
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import weakref
+from collections.abc import Iterable, Mapping
+from functools import lru_cache
+
+from rag.bm25 import ThaiBM25
+from rag.thai import fold_digits, is_thai, normalize, search_tokens, sentence_spans, word_spans
+
+Terms = Mapping[str, float]
+
+# Thai question words (as newmm splits them) and sentence-final particles, and
+# English question words and articles: they never occur in an answer.
+_QUESTION_WORDS = (
+    "อะไร ใคร ที่ไหน ไหน ที่ใด เมื่อไร เมื่อไหร่ เมื่อใด อย่างไร ยังไง เท่าไร เท่าไหร่ เท่าใด กี่ ทำไม ใด "
+    "บ้าง หรือไม่ หรือเปล่า ไหม มั้ย ล่ะ คะ ครับ ค่ะ นะ คือ "
+    "what who whom whose when where which why how many much is are was were do does did the a an of"
+)
+STOP_TERMS = frozenset(_QUESTION_WORDS.split())
+_SPACE_RUNS = re.compile(r"\S+")
+_DF_CACHE: weakref.WeakKeyDictionary[ThaiBM25, tuple[int, dict[str, int]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def query_terms(question: str) -> list[str]:
+    """Distinct content terms of a question, in order.
+
+    Question words, particles and one-character non-digit tokens are dropped.
+
+    >>> query_terms("โครงการนี้เริ่มเมื่อไร")
+    ['โครงการ', 'นี้', 'เริ่ม']
+    """
+    out: list[str] = []
+    for tok in search_tokens(question):
+        if tok in STOP_TERMS or (len(tok) == 1 and not tok.isdigit()) or tok in out:
+            continue
+        out.append(tok)
+    return out
+
+
+def document_frequency(bm25: ThaiBM25, term: str) -> int:
+    """Chunks of the BM25 index holding ``term`` (cached per index size)."""
+    size = len(bm25)
+    cached = _DF_CACHE.get(bm25)
+    if cached is None or cached[0] != size:
+        cached = (size, {})
+        _DF_CACHE[bm25] = cached
+    table = cached[1]
+    if term not in table:
+        table[term] = len(bm25.search(term, max(size, 1)))
+    return table[term]
+
+
+def idf_weights(bm25: ThaiBM25, terms: Iterable[str]) -> dict[str, float]:
+    """BM25 IDF ``ln(1 + (N - df + 0.5) / (df + 0.5))`` of each term.
+
+    A term absent from the index gets the highest weight: a question about
+    something the documents never mention should not look covered.
+
+    >>> from rag.data import Chunk
+    >>> bm = ThaiBM25()
+    >>> bm.add([(Chunk("c1", "d1", 1, 0, 9, "ห้ามขายบุหรี่ ปี 2566"), {}),
+    ...         (Chunk("c2", "d2", 1, 0, 9, "ดื่มสุราปี 2566"), {})])
+    >>> w = idf_weights(bm, ["บุหรี่", "2566", "วัคซีน"])
+    >>> w["2566"] < w["บุหรี่"] < w["วัคซีน"]
+    True
+    """
+    n = len(bm25)
+    out: dict[str, float] = {}
+    for term in terms:
+        df = document_frequency(bm25, term) if n else 0
+        out[term] = math.log(1.0 + (n - df + 0.5) / (df + 0.5))
+    return out
+
+
+@lru_cache(maxsize=16384)
+def unit_tokens(text: str) -> tuple[str, ...]:
+    """Search tokens of a unit (cached: the same passages come back often)."""
+    return tuple(search_tokens(text))
+
+
+@lru_cache(maxsize=16384)
+def _folded(text: str) -> str:
+    return fold_digits(normalize(text)).lower()
+
+
+def matches(term: str, text: str) -> bool:
+    """Whether ``text`` holds ``term``: as a token, or inside a longer Thai word.
+
+    Segmentation may differ between question and passage (``ออกกำลังกาย`` vs
+    ``การออกกำลังกาย``), so a Thai term of three or more characters also matches
+    as a substring; digits and Latin words must match a whole token.
+
+    >>> matches("ออกกำลังกาย", "ส่งเสริมการออกกำลังกาย"), matches("30", "300 คน")
+    (True, False)
+    """
+    if term in unit_tokens(text):
+        return True
+    return len(term) >= 3 and all(is_thai(c) for c in term) and term in _folded(text)
+
+
+def coverage(terms: Terms, text: str) -> float:
+    """IDF-weighted share of ``terms`` found in ``text`` (0.0 for no terms)."""
+    total = sum(terms.values())
+    if total <= 0:
+        return 0.0
+    return sum(w for t, w in terms.items() if matches(t, text)) / total
+
+
+def _pack(parts: list[tuple[int, int]], max_chars: int) -> list[tuple[int, int]]:
+    """Greedily join consecutive spans while the joined span fits ``max_chars``."""
+    out: list[tuple[int, int]] = []
+    for start, end in parts:
+        if out and end - out[-1][0] <= max_chars:
+            out[-1] = (out[-1][0], end)
+        else:
+            out.append((start, end))
+    return out
+
+
+def _cut(text: str, start: int, end: int, max_chars: int) -> list[tuple[int, int]]:
+    """A sentence as clauses cut at spaces (words for a long unspaced run), packed."""
+    if end - start <= max_chars:
+        return [(start, end)]
+    parts: list[tuple[int, int]] = []
+    for m in _SPACE_RUNS.finditer(text, start, end):
+        if m.end() - m.start() <= max_chars:
+            parts.append((m.start(), m.end()))
+        else:
+            parts += [(m.start() + s, m.start() + e) for s, e in word_spans(m.group())]
+    return _pack(parts, max_chars)
+
+
+@lru_cache(maxsize=8192)
+def unit_spans(text: str, max_chars: int = 200, min_chars: int = 40) -> tuple[tuple[int, int], ...]:
+    r"""Answer units of a passage: sentences, long ones cut, crumbs joined to the next.
+
+    Args:
+        text: The passage (a chunk's text).
+        max_chars: Longest unit; longer sentences are cut at spaces.
+        min_chars: A shorter unit is joined to the next one (the last to the one
+            before) when the result fits ``max_chars``.
+
+    Returns:
+        Exact, ordered, non-overlapping ``(start, end)`` spans of ``text``.
+
+    >>> t = "สสส. ก่อตั้งในปี 2544 โดยมีรายได้จากภาษีสุราและยาสูบ\n\nโครงการนี้เริ่มในปี 2560"
+    >>> [t[s:e] for s, e in unit_spans(t, 200, 10)][-1]
+    'โครงการนี้เริ่มในปี 2560'
+    """
+    pieces = [p for s, e in sentence_spans(text) for p in _cut(text, s, e, max_chars)]
+    out: list[tuple[int, int]] = []
+    for start, end in pieces:
+        if out and out[-1][1] - out[-1][0] < min_chars and end - out[-1][0] <= max_chars:
+            out[-1] = (out[-1][0], end)
+        else:
+            out.append((start, end))
+    if (
+        len(out) > 1
+        and out[-1][1] - out[-1][0] < min_chars
+        and out[-1][1] - out[-2][0] <= max_chars
+    ):
+        out[-2:] = [(out[-2][0], out[-1][1])]
+    return tuple(out)

