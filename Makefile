@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip install --disable-pip-version-check -q -c constraints.txt
-SYSPKG := tesseract-ocr tesseract-ocr-tha poppler-utils fonts-thai-tlwg chromium
+SYSPKG := tesseract-ocr tesseract-ocr-tha poppler-utils fonts-thai-tlwg fonts-noto-color-emoji chromium
 PYTEST_ARGS ?=
 
 .PHONY: run test test-fast bench lint sysdeps ingest clean help
@@ -25,7 +25,7 @@ $(VENV)/.dev: $(VENV)/.base
 
 # System packages for OCR, PDF rendering, Thai fonts and browser tests (Debian, as root).
 sysdeps:
-	@if command -v tesseract >/dev/null && command -v pdftoppm >/dev/null \
+	@if command -v tesseract >/dev/null && command -v pdftoppm >/dev/null && command -v chromium >/dev/null \
 	    && tesseract --list-langs 2>/dev/null | grep -qx tha && fc-list | grep -qi tlwg; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(SYSPKG)) >/dev/null \
@@ -35,7 +35,10 @@ sysdeps:
 ingest: $(VENV)/.base
 	$(VENV)/bin/rag ingest corpus/
 
-run: ingest
+# The web app: indexes corpus/ into indexes/ when missing or stale, then serves
+# http://127.0.0.1:7860 (staff area at /staff; a new staff password is printed once).
+run: $(VENV)/.base
+	$(PY) -m ui.app
 
 test: $(VENV)/.dev sysdeps
 	$(PY) -m pytest $(PYTEST_ARGS)

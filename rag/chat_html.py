@@ -56,7 +56,7 @@ def cited_text(text: str, citations: Sequence[Citation], key: str) -> str:
             continue
         out += [
             _text_html(text[pos : m.start()]),
-            f'<a class="rag-ref" href="#cite-{key}-{n}" data-n="{n}">[{n}]</a>',
+            f'<a class="rag-ref" href="#cite-{key}-{n}">[{n}]</a>',
         ]
         pos = m.end()
     return "".join([*out, _text_html(text[pos:])])
@@ -158,8 +158,8 @@ def answer_html(ans: Answer, pages_of: PagesOf, question: str, lang: Lang, key: 
             f'<span class="rag-conf">{t(lang, "confidence")} {ans.confidence:.2f}</span>'
             f"</div>{cards}</div>"
         )
-    kind = "rag-answer rag-answer-refused" if ans.refused else "rag-answer"
-    return f'<div class="{kind}" data-key="{key}">{"".join(parts)}</div>'
+    kind = "rag-answer rag-final rag-answer-refused" if ans.refused else "rag-answer rag-final"
+    return f'<div class="{kind}">{"".join(parts)}</div>'
 
 
 def streaming_html(text: str, lang: Lang) -> str:

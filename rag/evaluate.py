@@ -227,7 +227,9 @@ def score_question(
     k = index.cfg.retrieval_k
     metrics: dict[str, float | None] = {}
     if question.answerable:
-        share = containment(ans.text, question.must_contain) if not ans.refused else 0.0
+        share = containment(ans.text, question.must_contain)
+        if ans.refused and share is not None:
+            share = 0.0
         metrics = {
             "hit_at_1": hit_at_k(labels, wanted, 1),
             "hit_at_5": hit_at_k(labels, wanted, 5),

@@ -24,23 +24,21 @@ sources. The evidence is the answer's ``confidence``.
 from __future__ import annotations
 
 import dataclasses
-import itertools
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from rag.data import Answer, Citation, Hit
+from rag.compose import choose, closest_sources, compose
+from rag.data import Answer, Hit
 from rag.embed_cache import EmbedCache, embed_passages
 from rag.index import Index
-from rag.retriever import jaccard, text_key
-from rag.terms import coverage, idf_weights, query_terms, unit_spans, unit_tokens
+from rag.terms import Terms, coverage, idf_weights, query_terms, unit_spans
 
 logger = logging.getLogger(__name__)
 
 REFUSAL = "ไม่พบข้อมูลนี้ในเอกสารที่มีอยู่"
-CLOSEST_SOURCES = 3
 
 
 @dataclass(frozen=True)
@@ -48,29 +46,39 @@ class Params:
     """Tunables of the extractive answerer; the defaults were tuned on XQuAD-th (dev half).
 
     Attributes:
-        w_dense: Weight of the dense similarity in a unit's score.
-        w_cover: Weight of the lexical coverage.
-        w_rank: Weight of the chunk's retrieval rank prior.
-        keep_ratio: A unit other than a neighbour joins the answer when its score is
-            at least ``best - keep_ratio * spread`` (``spread`` = best minus median).
-        neighbour_ratio: The same for the units next to an already chosen one.
+        w_dense: Weight of the unit's dense similarity in its score.
+        w_cover: Weight of the unit's lexical coverage.
+        w_passage_dense: Weight of its chunk's dense similarity.
+        w_passage_cover: Weight of its chunk's lexical coverage.
+        w_rank: Weight of the chunk's retrieval rank prior ``1 / (1 + rank)``.
+        keep_ratio: A unit joins the answer when its adjusted score is at least
+            ``best - keep_ratio * spread`` (``spread`` = best minus median).
+        neighbour_bonus: Added to the score of a unit next to a chosen one.
+        next_bonus: Added again when it follows a chosen one (answers often
+            start the sentence after the one that repeats the question).
         max_unit: Longest unit in characters (longer sentences are cut at spaces).
         min_unit: Shorter units are joined to the next one.
         dense_floor: Cosine mapped to 0 in the evidence.
         dense_ceiling: Cosine mapped to 1 in the evidence.
-        cover_weight: Share of the coverage in the evidence.
+        cover_weight: Share of the best unit's coverage in the evidence.
+        passage_weight: Share of its chunk's coverage in the evidence (the rest
+            is the scaled cosine).
     """
 
     w_dense: float = 1.0
-    w_cover: float = 0.5
+    w_cover: float = 0.25
+    w_passage_dense: float = 1.0
+    w_passage_cover: float = 0.2
     w_rank: float = 0.1
-    keep_ratio: float = 0.3
-    neighbour_ratio: float = 1.0
-    max_unit: int = 200
+    keep_ratio: float = 1.0
+    neighbour_bonus: float = 0.1
+    next_bonus: float = 0.05
+    max_unit: int = 150
     min_unit: int = 40
     dense_floor: float = 0.75
     dense_ceiling: float = 0.92
-    cover_weight: float = 0.5
+    cover_weight: float = 0.4
+    passage_weight: float = 0.2
 
 
 PARAMS = Params()
@@ -107,11 +115,20 @@ class Unit:
 
 @dataclass(frozen=True)
 class Scored:
-    """A unit with its features and combined score."""
+    """A unit with its features and combined score.
+
+    Attributes:
+        unit: The unit.
+        dense: Cosine of the question and the unit.
+        cover: IDF-weighted share of the question's terms in the unit.
+        passage_cover: The same for the unit's chunk.
+        score: The combined score that ranks units.
+    """
 
     unit: Unit
     dense: float
     cover: float
+    passage_cover: float
     score: float
 
 
@@ -133,19 +150,28 @@ def collect_units(hits: Sequence[Hit], params: Params = PARAMS) -> list[Unit]:
     return units
 
 
+def _cosines(texts: Sequence[str], index: Index, query_vector: Sequence[float]) -> list[float]:
+    """Cosine of the query and each text's passage embedding (through the cache)."""
+    with EmbedCache.in_index(index.cfg.index_dir, index.embedder_id) as cache:
+        vectors = embed_passages(index.embedder, texts, cache, index.cfg.embed_batch)
+    q = np.asarray(query_vector, dtype=np.float32)
+    norms = np.linalg.norm(vectors, axis=1) * max(float(np.linalg.norm(q)), 1e-9)
+    return [float(x) for x in (vectors @ q) / np.maximum(norms, 1e-9)]
+
+
 def score_units(
-    query: str,
+    terms: Terms,
     units: Sequence[Unit],
     index: Index,
     query_vector: Sequence[float],
     params: Params = PARAMS,
 ) -> list[Scored]:
-    """Score units against the query, best first.
+    """Score units against the question, best first.
 
     Args:
-        query: The (resolved) question.
+        terms: The question's content terms with IDF weights.
         units: Candidate units.
-        index: The index (embedder, embedding cache, BM25 statistics).
+        index: The index (embedder and embedding cache).
         query_vector: The question's query embedding.
         params: Tunables.
 
@@ -154,160 +180,41 @@ def score_units(
     """
     if not units:
         return []
-    terms = idf_weights(index.bm25, query_terms(query))
-    texts = [u.text for u in units]
-    with EmbedCache.in_index(index.cfg.index_dir, index.embedder_id) as cache:
-        vectors = embed_passages(index.embedder, texts, cache, index.cfg.embed_batch)
-    q = np.asarray(query_vector, dtype=np.float32)
-    norms = np.linalg.norm(vectors, axis=1) * max(float(np.linalg.norm(q)), 1e-9)
-    dense = (vectors @ q) / np.maximum(norms, 1e-9)
+    chunks = {u.hit.chunk.chunk_id: u.hit.chunk.text for u in units}
+    passage_dense = dict(
+        zip(chunks, _cosines(list(chunks.values()), index, query_vector), strict=True)
+    )
+    passage_cover = {cid: coverage(terms, text) for cid, text in chunks.items()}
+    dense = _cosines([u.text for u in units], index, query_vector)
     scored = []
-    for unit, sim in zip(units, dense.tolist(), strict=True):
+    for unit, sim in zip(units, dense, strict=True):
+        cid = unit.hit.chunk.chunk_id
         cover = coverage(terms, unit.text)
-        score = params.w_dense * sim + params.w_cover * cover + params.w_rank / (1.0 + unit.rank)
-        scored.append(Scored(unit, float(sim), cover, score))
+        score = (
+            params.w_dense * sim
+            + params.w_cover * cover
+            + params.w_passage_dense * passage_dense[cid]
+            + params.w_passage_cover * passage_cover[cid]
+            + params.w_rank / (1.0 + unit.rank)
+        )
+        scored.append(Scored(unit, sim, cover, passage_cover[cid], score))
     return sorted(scored, key=lambda s: -s.score)
 
 
-def evidence(dense: float, cover: float, params: Params = PARAMS) -> float:
-    """Evidence score in ``[0, 1]`` from the best unit's cosine and coverage.
+def evidence(best: Scored, params: Params = PARAMS) -> float:
+    """Evidence score in ``[0, 1]`` of an answer built on its best unit.
 
-    >>> evidence(0.92, 1.0), evidence(0.5, 0.0)
-    (1.0, 0.0)
+    ``cover_weight * cover + passage_weight * passage_cover + rest * dense'``,
+    where ``dense'`` maps the cosine from ``[dense_floor, dense_ceiling]`` to ``[0, 1]``.
     """
     span = max(params.dense_ceiling - params.dense_floor, 1e-9)
-    scaled = min(1.0, max(0.0, (dense - params.dense_floor) / span))
-    return params.cover_weight * cover + (1 - params.cover_weight) * scaled
-
-
-def choose(scored: Sequence[Scored], budget: int, params: Params = PARAMS) -> list[Scored]:
-    """The units of the answer: the best one, then close ones that fit and add something.
-
-    Args:
-        scored: Scored units, best first.
-        budget: Characters available for the unit texts.
-        params: Tunables.
-
-    Returns:
-        The chosen units (the best first, then in the order they were added).
-    """
-    if not scored:
-        return []
-    best = scored[0]
-    median = scored[len(scored) // 2].score
-    spread = max(best.score - median, 1e-9)
-    chosen = [best]
-    used = _cost(best)
-    token_sets = [frozenset(unit_tokens(best.unit.text))]
-    keys = {text_key(best.unit.text)}
-    for cand in scored[1:]:
-        near = any(
-            c.unit.hit.chunk.chunk_id == cand.unit.hit.chunk.chunk_id
-            and abs(c.unit.position - cand.unit.position) == 1
-            for c in chosen
-        )
-        ratio = params.neighbour_ratio if near else params.keep_ratio
-        if cand.score < best.score - ratio * spread:
-            continue
-        cost = _cost(cand)
-        if used + cost > budget:
-            continue
-        tokens = frozenset(unit_tokens(cand.unit.text))
-        if text_key(cand.unit.text) in keys or any(jaccard(tokens, t) >= 0.7 for t in token_sets):
-            continue
-        chosen.append(cand)
-        used += cost
-        token_sets.append(tokens)
-        keys.add(text_key(cand.unit.text))
-    return chosen
-
-
-def _cost(s: Scored) -> int:
-    """Characters a unit takes in the answer, with its share of a marker and a space."""
-    return len(" ".join(s.unit.text.split())) + 5
-
-
-def _flat(text: str) -> str:
-    """Whitespace runs (line breaks included) as single spaces, for display."""
-    return " ".join(text.split())
-
-
-def compose(
-    chosen: Sequence[Scored], budget: int, source_of: Callable[[str], str] = str
-) -> tuple[str, tuple[Citation, ...]]:
-    """The answer text with ``[n]`` markers and its citations.
-
-    Chosen units are grouped by chunk (best group first) and sorted by offset;
-    adjacent units of a chunk become one citation whose quote is the exact page span.
-    Groups that would push the text over ``budget`` are left out.
-
-    Args:
-        chosen: The units of the answer.
-        budget: Most characters of the text.
-        source_of: ``doc_id -> source`` path for the citations.
-    """
-    groups: dict[str, list[Scored]] = {}
-    for s in chosen:
-        groups.setdefault(s.unit.hit.chunk.chunk_id, []).append(s)
-    spans: list[tuple[Unit, int, int, float]] = []
-    for members in groups.values():
-        members.sort(key=lambda s: s.unit.start)
-        first = members[0]
-        run_start, run_end, top = first.unit.start, first.unit.end, first.score
-        for prev, s in itertools.pairwise(members):
-            if s.unit.position == prev.unit.position + 1:
-                run_end, top = s.unit.end, max(top, s.score)
-                continue
-            spans.append((first.unit, run_start, run_end, top))
-            first, run_start, run_end, top = s, s.unit.start, s.unit.end, s.score
-        spans.append((first.unit, run_start, run_end, top))
-    sources: dict[str, str] = {}
-    pieces: list[str] = []
-    citations: list[Citation] = []
-    for unit, start, full_end, score in spans:
-        chunk = unit.hit.chunk
-        quote = chunk.text[start:full_end]
-        marker = f" [{len(citations) + 1}]"
-        if not pieces and len(_flat(quote)) + len(marker) > budget:
-            # only a unit with no space to cut at: keep an exact prefix of it
-            quote = chunk.text[start : start + max(1, budget - len(marker))].rstrip()
-        end = start + len(quote)
-        piece = _flat(quote) + marker
-        if len(" ".join([*pieces, piece])) > budget:
-            continue
-        if chunk.doc_id not in sources:
-            sources[chunk.doc_id] = source_of(chunk.doc_id)
-        pieces.append(piece)
-        citations.append(
-            Citation(
-                n=len(citations) + 1,
-                doc_id=chunk.doc_id,
-                title=unit.hit.title,
-                source=sources[chunk.doc_id],
-                page=chunk.page,
-                chunk_id=chunk.chunk_id,
-                quote=quote,
-                start=chunk.start + start,
-                end=chunk.start + end,
-                score=round(score, 6),
-            )
-        )
-    return " ".join(pieces), tuple(citations)
-
-
-def closest_sources(
-    scored: Sequence[Scored], source_of: Callable[[str], str] = str
-) -> tuple[Citation, ...]:
-    """Citations of the best unit of up to :data:`CLOSEST_SOURCES` documents (for refusals)."""
-    picked: list[Scored] = []
-    for s in scored:
-        if all(p.unit.hit.chunk.doc_id != s.unit.hit.chunk.doc_id for p in picked):
-            picked.append(s)
-        if len(picked) == CLOSEST_SOURCES:
-            break
-    picked.sort(key=lambda s: s.unit.rank)
-    _, citations = compose(picked, 10**9, source_of)
-    return citations
+    scaled = min(1.0, max(0.0, (best.dense - params.dense_floor) / span))
+    rest = 1.0 - params.cover_weight - params.passage_weight
+    return (
+        params.cover_weight * best.cover
+        + params.passage_weight * best.passage_cover
+        + rest * scaled
+    )
 
 
 def extract(
@@ -331,7 +238,8 @@ def extract(
     """
     budget = index.cfg.answer_max_chars
     fit = dataclasses.replace(params, max_unit=max(1, min(params.max_unit, budget - 6)))
-    scored = score_units(query, collect_units(hits, fit), index, query_vector, params)
+    terms = idf_weights(index.bm25, query_terms(query))
+    scored = score_units(terms, collect_units(hits, fit), index, query_vector, params)
 
     def source_of(doc_id: str) -> str:
         meta = index.manifest.document(doc_id)
@@ -339,7 +247,7 @@ def extract(
 
     if not scored:
         return Answer(REFUSAL, (), 0.0, True)
-    confidence = round(evidence(scored[0].dense, scored[0].cover, params), 4)
+    confidence = round(evidence(scored[0], params), 4)
     if confidence < index.cfg.refuse_threshold:
         logger.info("refused: evidence %.3f < %.3f", confidence, index.cfg.refuse_threshold)
         return Answer(REFUSAL, closest_sources(scored, source_of), confidence, True)

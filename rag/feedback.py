@@ -4,7 +4,7 @@ Each row keeps the question, earlier turns, the answer, its citations (JSON), a
 snapshot of the configuration (secrets removed), an optional comment and a UTC
 timestamp. No personal data is stored beyond the question text: no IP address,
 no user name, no session id. Rows older than ``feedback_retention_days`` are
-purged whenever the store is opened.
+purged when the store is opened and before each new row.
 
 >>> import tempfile
 >>> from rag.data import Answer
@@ -101,12 +101,13 @@ class FeedbackStore:
 
     Args:
         path: The SQLite file (created with its folder if missing).
-        retention_days: Purge rows older than this on open; 0 keeps everything.
+        retention_days: Purge rows older than this on open and on each add; 0 keeps all.
     """
 
     def __init__(self, path: Path, retention_days: int = 0) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
+        self.retention_days = retention_days
         self._lock = threading.Lock()
         self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
@@ -164,6 +165,8 @@ class FeedbackStore:
             comment.strip()[:2000],
             json.dumps(config or {}, ensure_ascii=False),
         )
+        if self.retention_days:
+            self.purge(self.retention_days)
         with self._lock:
             cur = self._db.execute(
                 "INSERT INTO feedback(created_at, rating, question, history, answer, refused,"

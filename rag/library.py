@@ -10,7 +10,6 @@ bring them back (uploading the file again does).
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import logging
 import re
@@ -20,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rag.embed import count_tokens
-from rag.errors import InputError, RagError
+from rag.errors import InputError
 from rag.index import Index, SyncResult
 from rag.ingest import FileResult, discover, file_sha256, ingest_file, prune
 from rag.loaders import SUFFIXES, display_name
@@ -291,35 +290,3 @@ def _remove_upload(path: Path) -> None:
     path.unlink(missing_ok=True)
     with suppress(OSError):
         path.parent.rmdir()
-
-
-# --- evaluation hook ------------------------------------------------------------------
-_SET_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
-
-
-def run_evaluation(set_name: str, index: Index) -> Path:
-    """Run a question set from ``eval/sets/<set_name>.jsonl`` and return its report.
-
-    HOOK: wired to :mod:`rag.evaluate` once it exists; until then it raises.
-
-    Args:
-        set_name: The set's name, e.g. ``demo`` (letters, digits, ``-``, ``_``).
-        index: The index to evaluate.
-
-    Returns:
-        Path of the Markdown or HTML report.
-
-    Raises:
-        RagError: The name is invalid, or evaluation is not available yet.
-    """
-    if not _SET_NAME.match(set_name):
-        raise InputError(set_name, "ชื่อชุดคำถามไม่ถูกต้อง", "invalid question-set name")
-    if importlib.util.find_spec("rag.evaluate") is None:
-        raise RagError(
-            "rag.evaluate",
-            "ระบบประเมินผลยังไม่พร้อมใช้งาน",
-            "evaluation is not available yet (rag.evaluate has not landed)",
-        )
-    raise RagError(
-        "rag.evaluate", "ยังไม่ได้เชื่อมระบบประเมินผล", "evaluation is not wired to the app yet"
-    )

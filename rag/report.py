@@ -61,9 +61,7 @@ def find_previous(reports_dir: Path, key: str) -> tuple[Path, dict[str, Any]] | 
 
 
 def _quality(result: dict[str, Any]) -> float:
-    """Per-question quality for picking the worst questions (0 is worst)."""
-    if not result["answerable"]:
-        return 1.0 if result["refused"] else 0.0
+    """Quality of an answerable question's answer, for picking the worst (0 is worst)."""
     m = result["metrics"]
     picked = (m.get(k) for k in ("containment", "answer_f1", "hit_at_5", "citation_recall"))
     return mean_defined(picked) or 0.0
@@ -78,7 +76,8 @@ def report_data(
         path, data = previous
         prev = {"file": path.name, "started": data.get("started")}
         prev |= {"questions": data["metrics"].get("questions"), "metrics": data["metrics"]}
-    worst = sorted(run.results, key=lambda r: (_quality(r), r["id"]))[:WORST]
+    answerable = [r for r in run.results if r["answerable"]]
+    worst = sorted(answerable, key=lambda r: (_quality(r), r["id"]))[:WORST]
     return {
         "set": run.set_name,
         "key": report_key(run),
@@ -94,6 +93,9 @@ def report_data(
         "thresholds_failed": failed,
         "previous": prev,
         "worst": [r["id"] for r in worst],
+        "answered_unanswerable": [
+            r["id"] for r in run.results if not r["answerable"] and not r["refused"]
+        ],
         "results": run.results,
     }
 
@@ -148,7 +150,7 @@ def markdown(data: dict[str, Any]) -> str:
         f"# rag eval — {data['set']}",
         "",
         f"{int(m['questions'] or 0)} questions ({int(m['answerable'] or 0)} answerable), "
-        f"started {data['started']} UTC, {data['seconds']} s; config "
+        f"started {data['started']}, {data['seconds']} s; config "
         f"`{cfg['file'] or 'defaults'}` (mode {cfg['retrieval_mode']}, k {cfg['retrieval_k']}, "
         f"{'LLM ' + cfg['llm_model'] if cfg['llm'] else 'extractive'}).",
         "",
@@ -172,7 +174,7 @@ def markdown(data: dict[str, Any]) -> str:
     lines += ["", "## Latency (seconds)", ""]
     lines += _table(("stage", "n", "p50", "p95", "mean"), _latency_rows(data))
     lines += ["", "## By tag", "", *_table(("tag", *TAG_COLUMNS), _tag_rows(data))]
-    lines += ["", f"## Worst {WORST} questions", ""]
+    lines += ["", f"## Worst {WORST} answerable questions", ""]
     by_id = {r["id"]: r for r in data["results"]}
     for qid in data["worst"]:
         r = by_id[qid]
@@ -182,6 +184,9 @@ def markdown(data: dict[str, Any]) -> str:
             f"  - answer: {' '.join(r['answer'].split())}",
             f"  - citations: {_cited(r) or '—'}; gold: {', '.join(r['gold']) or '—'}",
         ]
+    if ids := data["answered_unanswerable"]:
+        lines += ["", f"## Unanswerable questions answered anyway ({len(ids)})", ""]
+        lines += [f"- {qid}: {' '.join(by_id[qid]['answer'].split())[:160]}" for qid in ids]
     return "\n".join(lines) + "\n"
 
 
@@ -201,7 +206,10 @@ def plots(data: dict[str, Any]) -> dict[str, str]:
     out: dict[str, str] = {}
     names = [n for n in HEADLINE if data["metrics"].get(n) is not None]
     fig, ax = plt.subplots(figsize=(7, 0.35 * len(names) + 1))
-    ax.barh(names[::-1], [data["metrics"][n] for n in names[::-1]], color="#2b7bb9")
+    values = [data["metrics"][n] for n in names[::-1]]
+    ax.barh(names[::-1], values, color="#2b7bb9")
+    for y, value in enumerate(values):
+        ax.text(min(value, 0.88) + 0.01, y, f"{value:.3f}", va="center", fontsize=8)
     ax.set_xlim(0, 1)
     ax.set_title("Metrics")
     out["metrics"] = _png(fig)
@@ -250,7 +258,7 @@ def html_page(data: dict[str, Any]) -> str:
     )
     rows = regression_rows(data)
     sections = [
-        f"<h1>rag eval — {esc(data['set'])}</h1><p>started {esc(data['started'])} UTC, "
+        f"<h1>rag eval — {esc(data['set'])}</h1><p>started {esc(data['started'])}, "
         f"{data['seconds']} s, config {esc(json.dumps(data['config'], ensure_ascii=False))}</p>",
         "<h2>Thresholds</h2>"
         + ("".join(f"<p>❌ {esc(f)}</p>" for f in failed) or "<p>✅ all pass / ผ่านทุกเกณฑ์</p>"),
@@ -265,7 +273,12 @@ def html_page(data: dict[str, Any]) -> str:
         + _html_table(("stage", "n", "p50", "p95", "mean"), _latency_rows(data))
         + f'<img src="data:image/png;base64,{images["latency"]}">',
         "<h2>By tag</h2>" + _html_table(("tag", *TAG_COLUMNS), _tag_rows(data)),
-        f"<h2>Worst {WORST} questions</h2>{worst}",
+        f"<h2>Worst {WORST} answerable questions</h2>{worst}",
+        "<h2>Unanswerable questions answered anyway</h2>"
+        + _html_table(
+            ("id", "question", "answer"),
+            [(i, by_id[i]["question"], by_id[i]["answer"]) for i in data["answered_unanswerable"]],
+        ),
     ]
     style = (
         "body{font-family:sans-serif;max-width:60em;margin:auto}"

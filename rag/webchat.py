@@ -125,8 +125,3 @@ def example_questions(path: Path, count: int = 4) -> list[str]:
         if len(picked) == count:
             break
     return picked
-
-
-def question_sets(folder: Path) -> list[str]:
-    """Names of the question sets in a folder (``demo`` for ``demo.jsonl``)."""
-    return sorted(p.name.removesuffix(".jsonl") for p in folder.glob("*.jsonl"))

@@ -26,9 +26,9 @@ needs_shared = pytest.mark.skipif(
     bool(missing_data("thaihealth-news")), reason="../shared (thaihealth-news articles) absent"
 )
 BROKEN = ROOT / "eval" / "configs" / "broken.toml"
-# A subset of the demo set on which the broken configuration misses its thresholds by a
-# wide margin; the demo thresholds hold on it with the normal configuration.
-BROKEN_LIMIT = 40
+# The first 20 demo questions: with the broken configuration hit_at_retrieval_k falls to
+# about 0.75 and containment to about 0.53 (normal: 1.0 and 0.90; thresholds 0.98, 0.74).
+BROKEN_LIMIT = 20
 
 
 # --- question sets ----------------------------------------------------------------------
@@ -306,21 +306,18 @@ def test_rag_eval_end_to_end_on_eight_demo_questions(demo_index, tmp_path, capsy
 @pytest.mark.eval
 @pytest.mark.slow
 def test_broken_retrieval_config_fails_the_thresholds(demo_index, tmp_path, capsys):
-    args = (
-        "--set",
-        "demo",
-        "--limit",
-        str(BROKEN_LIMIT),
-        "--index",
-        str(demo_index),
-        "--reports",
-        str(tmp_path),
+    args = ("--set", "demo", "--limit", str(BROKEN_LIMIT), "--index", str(demo_index))
+    code, out = run_cli(capsys, *args, "--reports", str(tmp_path / "ok"))
+    normal = {line.split(" ")[1] for line in out.splitlines() if line.startswith("❌ ")}
+    code, out = run_cli(
+        capsys, *args, "--reports", str(tmp_path / "broken"), "--config", str(BROKEN)
     )
-    code, out = run_cli(capsys, *args, "--config", str(BROKEN))
     assert code == 1, out
-    failed = [line for line in out.splitlines() if line.startswith("❌")]
-    assert any(line.startswith("❌ hit_at_5") for line in failed), out
-    assert any("ต่ำกว่าเกณฑ์ / below threshold" in line for line in failed)
+    broken = {line.split(" ")[1] for line in out.splitlines() if line.startswith("❌ ")}
+    # one passage from dense retrieval alone: the gold passage is often not the one the
+    # answer is composed from, and the answer misses the figures asked for
+    assert {"hit_at_retrieval_k", "containment"} <= broken - normal, out
+    assert "ต่ำกว่าเกณฑ์ / below threshold" in out
 
 
 @pytest.mark.eval

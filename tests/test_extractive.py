@@ -9,8 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rag.bm25 import ThaiBM25
+from rag.compose import choose, compose
 from rag.data import Chunk, Hit, chunk_id
-from rag.extractive import Params, Scored, Unit, choose, collect_units, compose, evidence
+from rag.extractive import Params, Scored, Unit, collect_units, evidence
 from rag.terms import coverage, idf_weights, matches, query_terms, unit_spans
 
 PAGE = (
@@ -34,7 +35,7 @@ def make_hit(
 
 
 def scored(unit: Unit, score: float) -> Scored:
-    return Scored(unit, 0.8, 0.5, score)
+    return Scored(unit, 0.8, 0.5, 0.5, score)
 
 
 def test_unit_spans_are_exact_ordered_and_bounded() -> None:
@@ -87,9 +88,13 @@ def test_idf_prefers_rare_terms() -> None:
 
 
 def test_evidence_is_bounded_and_monotonic() -> None:
-    p = Params()
-    assert evidence(0.0, 0.0, p) == 0.0 and evidence(1.0, 1.0, p) == 1.0
-    assert evidence(0.85, 0.5, p) < evidence(0.85, 0.8, p) < evidence(0.9, 0.8, p)
+    unit = Unit(make_hit("d1", 0, 20), 0, 0, 0, 20)
+
+    def ev(dense: float, cover: float, passage: float) -> float:
+        return evidence(Scored(unit, dense, cover, passage, 0.0), Params())
+
+    assert ev(0.0, 0.0, 0.0) == 0.0 and ev(1.0, 1.0, 1.0) == 1.0
+    assert ev(0.85, 0.5, 0.5) < ev(0.85, 0.8, 0.5) < ev(0.9, 0.8, 0.5) < ev(0.9, 0.8, 0.9)
 
 
 def test_overlapping_chunks_do_not_repeat_units() -> None:

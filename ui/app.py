@@ -33,10 +33,11 @@ NOT_FOUND = "ไม่พบเอกสารนี้ / Document not found"
 NO_UPLOAD = "ส่วนถาม-ตอบไม่รับไฟล์ / The chat does not accept uploads"
 
 
-def open_services(cfg: Config, sets_dir: Path = ROOT / "eval" / "sets") -> Services:
+def open_services(cfg: Config, eval_dir: Path = ROOT / "eval") -> Services:
     """Open the index, library and feedback store of a configuration."""
     index = Index(cfg)
-    return Services(cfg, index, Library(index), FeedbackStore.for_config(cfg), sets_dir)
+    feedback = FeedbackStore.for_config(cfg)
+    return Services(cfg, index, Library(index), feedback, eval_dir / "sets", eval_dir / "reports")
 
 
 def doc_response(services: Services, doc_id: str) -> Response:
@@ -92,7 +93,10 @@ def create_app(services: Services, login: StaffLogin) -> FastAPI:
         show_error=True,
         **look,
     )
-    return gr.mount_gradio_app(app, build_partner(services), path="", show_error=True, **look)
+    mounted: FastAPI = gr.mount_gradio_app(
+        app, build_partner(services), path="", show_error=True, **look
+    )
+    return mounted
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:

@@ -200,7 +200,8 @@ def switch(language: Lang) -> tuple[Any, ...]:
 
 def build_partner(services: Services) -> gr.Blocks:
     """The partner Blocks: chat, examples, new conversation, copy, feedback, language."""
-    with gr.Blocks(title=t("th", "title"), analytics_enabled=False, fill_width=True) as app:
+    app = gr.Blocks(title=t("th", "title"), analytics_enabled=False, fill_width=True)
+    with app:
         v = layout(example_questions(services.sets_dir / "demo.jsonl"))
         respond = responder(services)
         outputs = [v.chatbot, v.messages, v.question, v.turns, v.plain, v.exchange, v.fb_status]

@@ -15,14 +15,15 @@ from rag.errors import RagError
 from rag.feedback import export_drafts
 from rag.i18n import t
 from rag.ingest import FileResult
-from rag.library import DocInfo, run_evaluation
+from rag.library import DocInfo
 from rag.loaders import SUFFIXES, display_name
-from rag.webchat import question_sets
+from rag.staff_eval import available_sets, run_evaluation
 from ui import Services, ui_error
 
 DOC_HEADERS = ["col_status", "col_title", "col_type", "col_file", "col_pages", "col_chunks"]
 RESULT_HEADERS = ["col_status", "col_file", "col_result", "col_chunks", "col_detail"]
 PRIVATE: dict[str, Any] = {"api_visibility": "private"}
+PROGRESS = gr.Progress()  # Gradio passes a tracker to a parameter with this default
 Rows = list[list[Any]]
 
 
@@ -79,6 +80,7 @@ class View:
     report: gr.Markdown
     report_file: gr.File
     fb_summary: gr.Markdown
+    fb_table: gr.Dataframe
     export: gr.Button
     drafts: gr.File
 
@@ -128,14 +130,22 @@ def layout(sets: list[str]) -> View:
             set_pick = gr.Dropdown(sets, value=sets[0], label=both("eval_set"))
             run_eval = gr.Button(both("eval_btn"), variant="primary", elem_id="eval-btn")
             report = gr.Markdown(elem_id="eval-report")
-            report_file = gr.File(label="report", interactive=False)
+            report_file = gr.File(label="report", file_count="multiple", interactive=False)
         with gr.Tab(both("tab_feedback"), id="feedback"):
             fb_summary = gr.Markdown(elem_id="fb-summary")
+            fb_table = gr.Dataframe(
+                headers=["เมื่อ / When", "👍/👎", "คำถาม / Question", "ความคิดเห็น / Comment"],
+                elem_id="fb-table",
+                column_widths=["150px", "60px", "45%", "auto"],
+                max_height=360,
+                **table,
+            )
             export = gr.Button(both("export_btn"), elem_id="export-btn")
             drafts = gr.File(label="feedback-drafts.jsonl", interactive=False)
     return View(
         files, upload, progress, results, docs, refresh, reindex, pick, delete, new_file,
-        replace, action, set_pick, run_eval, report, report_file, fb_summary, export, drafts,
+        replace, action, set_pick, run_eval, report, report_file, fb_summary, fb_table, export,
+        drafts,
     )  # fmt: skip
 
 
@@ -147,7 +157,12 @@ def lister(services: Services) -> Callable[[], tuple[Any, ...]]:
         rows = services.feedback.rows()
         down = sum(r.rating == "down" for r in rows)
         summary = f"👍 {len(rows) - down} · 👎 {down}"
-        return doc_rows(docs), gr.update(choices=doc_choices(docs), value=None), summary
+        recent = [
+            [r.created_at[:16].replace("T", " "), "👍" if r.rating == "up" else "👎", r.question,
+             r.comment]
+            for r in reversed(rows[-100:])
+        ]  # fmt: skip
+        return doc_rows(docs), gr.update(choices=doc_choices(docs), value=None), summary, recent
 
     return listing
 
@@ -206,15 +221,26 @@ def document_actions(services: Services) -> tuple[Callable[..., str], ...]:
 def reports(services: Services) -> tuple[Callable[..., Any], Callable[[], str]]:
     """The evaluation and feedback-export handlers (files go to a temporary folder)."""
 
-    def evaluate(set_name: str) -> tuple[str, str]:
+    def evaluate(set_name: str, progress: gr.Progress = PROGRESS) -> tuple[str, list[str]]:
+        def tick(done: int, total: int) -> None:
+            progress(done / max(total, 1), desc=f"{done} / {total}")
+
         try:
-            path = run_evaluation(set_name, services.index)
+            path = run_evaluation(
+                set_name,
+                services.cfg,
+                services.reports_dir,
+                thresholds=services.reports_dir.parent / "thresholds.toml",
+                on_question=tick,
+            )
         except RagError as exc:
             raise ui_error(exc) from exc
-        copy = Path(tempfile.mkdtemp(prefix="rag-report-")) / path.name
-        shutil.copyfile(path, copy)
-        text = path.read_text(encoding="utf-8") if path.suffix == ".md" else ""
-        return text or f"[{path.name}]", str(copy)
+        folder = Path(tempfile.mkdtemp(prefix="rag-report-"))
+        copies = []
+        for report in (path, path.with_suffix(".html")):
+            if report.exists():
+                copies.append(str(shutil.copy(report, folder / report.name)))
+        return path.read_text(encoding="utf-8"), copies
 
     def export_feedback() -> str:
         out = Path(tempfile.mkdtemp(prefix="rag-drafts-")) / "feedback-drafts.jsonl"
@@ -226,11 +252,12 @@ def reports(services: Services) -> tuple[Callable[..., Any], Callable[[], str]]:
 
 def build_staff(services: Services) -> gr.Blocks:
     """The staff Blocks (only ever mounted behind authentication)."""
-    sets = question_sets(services.sets_dir) or ["demo"]
-    with gr.Blocks(title=t("th", "staff_title"), analytics_enabled=False, fill_width=True) as app:
+    sets = available_sets() or ["demo"]
+    app = gr.Blocks(title=t("th", "staff_title"), analytics_enabled=False, fill_width=True)
+    with app:
         v = layout(sets)
         listing = lister(services)
-        listed = [v.docs, v.pick, v.fb_summary]
+        listed = [v.docs, v.pick, v.fb_summary, v.fb_table]
         app.load(listing, None, listed, **PRIVATE)
         v.refresh.click(listing, None, listed, **PRIVATE)
         v.upload.click(adder(services), v.files, [v.progress, v.results], api_name="upload").then(

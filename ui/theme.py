@@ -51,6 +51,9 @@ def theme() -> gr.themes.Base:
         button_primary_background_fill="#00a651",
         button_primary_background_fill_hover="#008c45",
         button_primary_text_color="#ffffff",
+        button_cancel_background_fill="#dc2626",
+        button_cancel_background_fill_hover="#b91c1c",
+        button_cancel_text_color="#ffffff",
     )
 
 
@@ -100,5 +103,6 @@ a.rag-open { font-size: 13px; color: #007139 !important; font-weight: 600; }
 .rag-notice { border-radius: 8px; background: #e8f1fb; border: 1px solid #b6d2f0;
   color: #1e3a5f; padding: 6px 10px; margin-bottom: 8px; font-size: 13.5px; }
 #fb-status { color: #007139; font-weight: 600; }
-#docs-table, #upload-results { --font-mono: var(--font); font-size: 14px; }
+#delete-btn { min-width: 220px; white-space: nowrap; }
+#docs-table, #upload-results, #fb-table { --font-mono: var(--font); font-size: 14px; }
 """
