@@ -40,7 +40,8 @@ ingest: $(VENV)/.base
 run: $(VENV)/.base
 	$(PY) -m ui.app
 
-test: $(VENV)/.dev sysdeps
+# Every tier runs: unit, slow, shared-data, OCR, browser, eval gate and the llama.cpp server.
+test: $(VENV)/.dev sysdeps llm-deps
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 test-fast: $(VENV)/.dev
@@ -48,6 +49,8 @@ test-fast: $(VENV)/.dev
 
 bench: $(VENV)/.dev
 	$(PY) eval/bench_extract.py
+	$(PY) eval/bench_retrieval.py
+	$(PY) eval/bench_answers.py
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check rag ui tests eval scripts

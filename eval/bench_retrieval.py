@@ -36,9 +36,15 @@ MODES = ("bm25", "dense", "hybrid")
 
 def run(cmd: list[str]) -> float:
     """Run a product command, failing loudly; returns its wall time."""
+    return run_out(cmd)[0]
+
+
+def run_out(cmd: list[str]) -> tuple[float, str]:
+    """Run a product command; returns its wall time and the last line it printed."""
     started = time.perf_counter()
-    subprocess.run(cmd, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - started
+    done = subprocess.run(cmd, check=True, cwd=ROOT, capture_output=True, text=True)
+    lines = done.stdout.strip().splitlines()
+    return time.perf_counter() - started, lines[-1] if lines else ""
 
 
 def scores(
@@ -140,6 +146,7 @@ def evaluate(
     index_dir: Path,
     queries: Path,
     gold: dict[str, str],
+    *,
     qids: list[str],
     held_out: list[str],
     work: Path,
@@ -185,7 +192,9 @@ def main() -> int:
         run([*RAG, "ingest", "-q", "--index", str(closed), str(data / "corpus.jsonl")]), 1
     )
     report["sweep"] = sweep(closed, questions, gold, set(dev))[:8]
-    report["closed"] = evaluate(closed, data / "queries.jsonl", gold, qids, held_out, args.work)
+    report["closed"] = evaluate(
+        closed, data / "queries.jsonl", gold, qids=qids, held_out=held_out, work=args.work
+    )
 
     noisy = args.work / "distractors"
     news = args.work / "distractors.jsonl"
@@ -205,7 +214,9 @@ def main() -> int:
     )
     report["total_chunks"] = len(index.manifest.chunk_ids())
     index.close()
-    report["distractors"] = evaluate(noisy, data / "queries.jsonl", gold, qids, held_out, args.work)
+    report["distractors"] = evaluate(
+        noisy, data / "queries.jsonl", gold, qids=qids, held_out=held_out, work=args.work
+    )
     write_reports(report)
     return 0
 

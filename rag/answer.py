@@ -7,7 +7,8 @@ Two modes, picked by the configuration:
   (:mod:`rag.followup`). ``rag.llm`` is never imported.
 - **LLM** (``llm_base_url`` set): ``rag.llm`` rewrites follow-ups and generates a
   cited answer from the retrieved passages. When the endpoint fails, before or
-  while streaming, the extractive answer is given instead with a notice.
+  while streaming, the extractive answer from the same passages is given instead,
+  with :data:`LLM_DOWN_NOTICE`.
 
 :func:`stream_answer` yields text pieces as they are ready and then exactly one
 :class:`~rag.data.Answer`, whose ``text`` is authoritative (after a fallback it
@@ -88,7 +89,6 @@ def _extractive(
     history: Sequence[Turn],
     where: Where | None,
     timings: dict[str, float],
-    notice: str = "",
 ) -> Answer:
     started = time.perf_counter()
     hits, vector = retrieve(resolved, index, history, where)
@@ -97,7 +97,7 @@ def _extractive(
     ans = extract(resolved.query, hits, index, vector)
     timings["answer"] = time.perf_counter() - started
     logger.debug("extractive answer via %r", resolved.query)
-    return dataclasses.replace(ans, notice=notice)
+    return ans
 
 
 def _finish(ans: Answer, timings: dict[str, float], started: float) -> Answer:
@@ -153,7 +153,7 @@ def _stream_llm(
     resolved = rewrite(question, history, index.cfg)
     timings["rewrite"] = time.perf_counter() - started
     began = time.perf_counter()
-    hits, _ = retrieve(resolved, index, history, where)
+    hits, vector = retrieve(resolved, index, history, where)
     timings["retrieve"] = time.perf_counter() - began
     began = time.perf_counter()
     try:
@@ -166,10 +166,9 @@ def _stream_llm(
         raise BackendError(index.cfg.llm_base_url, "ระบบ LLM ไม่ส่งคำตอบ", "no final answer")
     except BackendError as exc:
         logger.warning("LLM failed, falling back to the extractive answer: %s", exc)
-    fallback = resolve(question, history)
-    ans = _extractive(
-        fallback, index, history=history, where=where, timings=timings, notice=LLM_DOWN_NOTICE
-    )
+    began = time.perf_counter()
+    ans = dataclasses.replace(extract(resolved.query, hits, index, vector), notice=LLM_DOWN_NOTICE)
+    timings["answer"] = time.perf_counter() - began
     yield ans.text
     yield _finish(ans, timings, started)
 

@@ -8,6 +8,7 @@ offsets), :func:`closest_sources` cites the nearest passages of a refusal.
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
     from rag.extractive import Params, Scored, Unit
 
 CLOSEST_SOURCES = 3
+_HEADING = re.compile(r"^[ \t]*#{1,6}[ \t]+", re.MULTILINE)
 REDUNDANT_JACCARD = 0.7
 
 
@@ -87,8 +89,12 @@ def _cost(s: Scored) -> int:
 
 
 def _flat(text: str) -> str:
-    """Whitespace runs (line breaks included) as single spaces, for display."""
-    return " ".join(text.split())
+    r"""A quote for display: Markdown heading marks dropped, whitespace runs as one space.
+
+    >>> _flat("# โครงการงดเหล้า\n\nเริ่มในปี  2546")
+    'โครงการงดเหล้า เริ่มในปี 2546'
+    """
+    return " ".join(_HEADING.sub("", text).split())
 
 
 def compose(
@@ -96,25 +102,26 @@ def compose(
 ) -> tuple[str, tuple[Citation, ...]]:
     """The answer text with ``[n]`` markers and its citations.
 
-    Chosen units are grouped by chunk (best group first) and sorted by offset;
-    adjacent units of a chunk become one citation whose quote is the exact page span.
-    Groups that would push the text over ``budget`` are left out.
+    Chosen units are grouped by document (the best unit's document first) and put
+    in document order; consecutive units of a chunk become one citation whose quote
+    is the exact page span. A piece that would push the text over ``budget`` is
+    left out.
 
     Args:
-        chosen: The units of the answer.
+        chosen: The units of the answer, the best first.
         budget: Most characters of the text.
         source_of: ``doc_id -> source`` path for the citations.
     """
     groups: dict[str, list[Scored]] = {}
     for s in chosen:
-        groups.setdefault(s.unit.hit.chunk.chunk_id, []).append(s)
+        groups.setdefault(s.unit.hit.chunk.doc_id, []).append(s)
     spans: list[tuple[Unit, int, int, float]] = []
     for members in groups.values():
-        members.sort(key=lambda s: s.unit.start)
+        members.sort(key=lambda s: (s.unit.hit.chunk.page, s.unit.hit.chunk.start + s.unit.start))
         first = members[0]
         run_start, run_end, top = first.unit.start, first.unit.end, first.score
         for prev, s in itertools.pairwise(members):
-            if s.unit.position == prev.unit.position + 1:
+            if s.unit.hit is prev.unit.hit and s.unit.position == prev.unit.position + 1:
                 run_end, top = s.unit.end, max(top, s.score)
                 continue
             spans.append((first.unit, run_start, run_end, top))

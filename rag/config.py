@@ -50,7 +50,8 @@ class Config:
         retrieval_mode: ``hybrid`` (BM25 + dense), or one of them alone.
         retrieval_k: Passages retrieved for an answer.
         retrieval_candidates: Depth of each retriever's list before fusion.
-        fusion: ``rrf`` (reciprocal rank fusion) or ``weighted`` (normalised scores).
+        fusion: ``weighted`` (min-max normalised scores) or ``rrf`` (reciprocal rank
+            fusion). Chosen by the XQuAD-th sweep in ``eval/reports/retrieval.md``.
         rrf_k: The RRF constant.
         bm25_weight: Weight of the BM25 list in fusion.
         dense_weight: Weight of the dense list in fusion.
@@ -87,12 +88,12 @@ class Config:
     retrieval_mode: RetrievalMode = "hybrid"
     retrieval_k: int = 5
     retrieval_candidates: int = 50
-    fusion: FusionKind = "rrf"
+    fusion: FusionKind = "weighted"
     rrf_k: float = 60.0
-    bm25_weight: float = 1.0
-    dense_weight: float = 1.0
+    bm25_weight: float = 0.6
+    dense_weight: float = 0.4
     answer_max_chars: int = 300
-    refuse_threshold: float = 0.0
+    refuse_threshold: float = 0.44
     llm_base_url: str = ""
     llm_model: str = ""
     llm_api_key: str = ""

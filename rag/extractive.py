@@ -1,24 +1,31 @@
 """Extractive answers: the best sentences of the retrieved passages, cited exactly.
 
-Each retrieved chunk is cut into *units*: Thai sentences from
-:func:`rag.thai.sentence_spans`, a long one cut into clauses at its spaces and
-crumbs (``"นอร์แมน"``) joined to the next unit. A unit is scored against the
-question three ways:
+Each retrieved chunk is cut into *units* (:func:`rag.terms.unit_spans`: Thai
+sentences from :func:`rag.thai.sentence_spans`, long ones cut into clauses at
+spaces, crumbs joined to the next unit). A unit's score adds, with the weights of
+:class:`Params`:
 
-- **dense**: cosine of the question's query embedding and the unit's passage
-  embedding (same embedder as the index; vectors go through the embedding cache);
-- **cover**: IDF-weighted share of the question's content terms found in the unit
-  (:mod:`rag.terms`);
-- **rank**: ``1 / (1 + rank)`` of its chunk in the retrieved list.
+- the cosine of the question's query embedding and the unit's passage embedding
+  (the index's embedder; vectors go through the embedding cache, so a sentence
+  is embedded once), and the same for its whole chunk;
+- the IDF-weighted share of the question's content terms found in the unit
+  (:func:`rag.terms.coverage`), and in its chunk;
+- ``1 / (1 + rank)`` of its chunk in the retrieved list.
 
-The best unit leads the answer; units scoring close to it (its neighbours more
-easily) are added while they fit :attr:`rag.config.Config.answer_max_chars` and
-are not redundant. Pieces are grouped by source, the best source first, each in
-document order, and carry ``[n]`` markers. The *evidence* of an answer is
-``cover_weight * cover + (1 - cover_weight) * dense'`` of its best unit, where
-``dense'`` maps the cosine from ``[dense_floor, dense_ceiling]`` to ``[0, 1]``;
-under ``refuse_threshold`` the answer is a refusal that still lists the closest
-sources. The evidence is the answer's ``confidence``.
+:func:`rag.compose.choose` grows the answer from the best unit into a passage
+within ``answer_max_chars``; :func:`rag.compose.compose` writes it with ``[n]``
+markers and exact citations. The answer's *evidence* (its ``confidence``) is
+``0.4 * cover + 0.2 * chunk cover + 0.4 * dense'`` of the best unit, ``dense'``
+being its cosine mapped from ``[0.75, 0.92]`` to ``[0, 1]``; under
+``refuse_threshold`` the answer is :data:`REFUSAL`, still citing the closest sources.
+
+>>> from rag.data import Chunk
+>>> hit = Hit(Chunk("c1", "d1", 1, 0, 25, "สสส. ก่อตั้งขึ้นในปี 2544"), "ประวัติ", 0.03, "both")
+>>> unit = Unit(hit, rank=0, position=0, start=5, end=25)
+>>> unit.text
+'ก่อตั้งขึ้นในปี 2544'
+>>> evidence(Scored(unit, dense=0.92, cover=1.0, passage_cover=1.0, score=0.0))
+1.0
 """
 
 from __future__ import annotations
@@ -106,11 +113,6 @@ class Unit:
     def text(self) -> str:
         """The exact text of the unit."""
         return self.hit.chunk.text[self.start : self.end]
-
-    @property
-    def page_start(self) -> int:
-        """Offset of the unit in its page's text."""
-        return self.hit.chunk.start + self.start
 
 
 @dataclass(frozen=True)

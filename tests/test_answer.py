@@ -5,16 +5,17 @@ from __future__ import annotations
 import json
 import re
 import sys
-from collections.abc import Iterator
+import types
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
 
-from rag.answer import REFUSAL, Turn, answer, answer_json, stream_answer
+from rag.answer import LLM_DOWN_NOTICE, REFUSAL, Turn, answer, answer_json, stream_answer
 from rag.cli import main
 from rag.config import load_config
-from rag.data import Answer
-from rag.errors import InputError
+from rag.data import Answer, Hit
+from rag.errors import BackendError, InputError
 from rag.index import Index
 
 DOCS = {
@@ -242,3 +243,51 @@ def test_cli_ask_batch_with_history(
     assert "60 นาที" in rows[0]["text"] and "1.5 ล้านคน" in rows[1]["text"]
     assert main(["ask", "--index", str(qa_dir), "--batch", str(batch)]) == 0
     assert len(capsys.readouterr().out.splitlines()) == 2
+
+
+def fake_llm(monkeypatch: pytest.MonkeyPatch, stream: object) -> None:
+    """Stand-in for rag.llm (the real endpoint client is tested in its own module)."""
+
+    def rewrite_query(question: str, history: object, cfg: object) -> str:
+        raise BackendError("http://llm", "ระบบ LLM ไม่ตอบสนอง", "connection refused")
+
+    fake = types.ModuleType("rag.llm")
+    monkeypatch.setattr(fake, "llm_stream", stream, raising=False)
+    monkeypatch.setattr(fake, "rewrite_query", rewrite_query, raising=False)
+    monkeypatch.setitem(sys.modules, "rag.llm", fake)
+
+
+def test_llm_failure_mid_stream_falls_back_to_extractive(
+    qa_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object) -> Iterator[str]:
+        yield "กำลังตอบ"
+        raise BackendError("http://llm", "ระบบ LLM ไม่ตอบสนอง", "stream cut")
+
+    fake_llm(monkeypatch, broken)
+    index = Index(load_config(env={}).with_(index_dir=qa_dir, llm_base_url="http://127.0.0.1:9"))
+    try:
+        items = list(stream_answer("ผู้สูงอายุควรนอนวันละกี่ชั่วโมง", index, [Turn("ถาม", "ตอบ")]))
+        final = items[-1]
+        assert isinstance(final, Answer) and items[0] == "กำลังตอบ"
+        assert final.notice == LLM_DOWN_NOTICE and "7 ถึง 8 ชั่วโมง" in final.text
+        check_citations(index, final)
+    finally:
+        index.close()
+
+
+def test_llm_answer_is_passed_through(qa_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    made = Answer("คำตอบจาก LLM [1]", (), 0.9, False, {"llm": 1.0})
+
+    def good(question: str, hits: Sequence[Hit], *args: object) -> Iterator[str | Answer]:
+        assert hits
+        yield "คำตอบ"
+        yield made
+
+    fake_llm(monkeypatch, good)
+    index = Index(load_config(env={}).with_(index_dir=qa_dir, llm_base_url="http://127.0.0.1:9"))
+    try:
+        final = answer("ผู้สูงอายุควรนอนวันละกี่ชั่วโมง", index)
+    finally:
+        index.close()
+    assert final.text == made.text and final.timings["llm"] == 1.0 and "total" in final.timings

@@ -45,7 +45,7 @@ def snapshot(manifest):
 
 
 def test_first_ingest_then_rerun_is_a_no_op(env):
-    docs, manifest, run = env
+    _, manifest, run = env
     first = run()
     assert first.counts["new"] == 2 and not first.failed
     pdf = next(d for d in manifest.documents() if d.meta.file_type == "pdf")
@@ -115,7 +115,7 @@ def _bad_files(tmp_path):
 
 
 def test_bad_input_fails_clearly_and_keeps_the_index(env, tmp_path):
-    docs, manifest, run = env
+    _, manifest, run = env
     run()
     before = snapshot(manifest)
     bad = _bad_files(tmp_path)
@@ -140,7 +140,7 @@ def test_bad_input_fails_clearly_and_keeps_the_index(env, tmp_path):
     "name", ["../escape.md", "ชื่อ ไทย มี ช่องว่าง.md", "\u202etxt.exe.md", "a..b.md"]
 )
 def test_hostile_file_names(env, tmp_path, name):
-    docs, manifest, run = env
+    docs, _, run = env
     target = docs / "sub" / name
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text("# ชื่อแปลก\n\nเนื้อหาไฟล์ที่ชื่อแปลกประหลาด", encoding="utf-8")

@@ -44,7 +44,10 @@ def test_docx_pages_split_at_page_breaks(tmp_path):
 
 
 def test_html_main_content_without_boilerplate(tmp_path):
-    nav = "<nav><a href='/'>หน้าหลัก</a> <a href='/news'>ข่าวสาร</a> <a href='/contact'>ติดต่อเรา</a></nav>"
+    nav = (
+        "<nav><a href='/'>หน้าหลัก</a> <a href='/news'>ข่าวสาร</a>"
+        " <a href='/contact'>ติดต่อเรา</a></nav>"
+    )
     body = "".join(
         f"<p>ย่อหน้าที่ {i}: การลดการบริโภคเกลือช่วยลดความดันโลหิตสูงในผู้ใหญ่ไทยได้ชัดเจน</p>"
         for i in range(1, 6)
