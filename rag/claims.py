@@ -16,6 +16,7 @@ claim against what it cites.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from rag.thai import fold_digits, search_tokens, sentence_spans
 
@@ -45,12 +46,16 @@ def numbers_of(text: str) -> frozenset[str]:
     return frozenset(m.replace(",", "") for m in _NUMBER.findall(fold_digits(text)))
 
 
+@lru_cache(maxsize=4096)
+def tokens_of(text: str) -> tuple[str, ...]:
+    """:func:`rag.thai.search_tokens` of ``text``, cached (passages are read per claim)."""
+    return tuple(search_tokens(text))
+
+
 def content_tokens(text: str) -> list[str]:
     """Search tokens of ``text`` without stopwords, numbers and one-character tokens."""
     return [
-        t
-        for t in search_tokens(text)
-        if len(t) > 1 and t not in STOPWORDS and not _NUMBER.fullmatch(t)
+        t for t in tokens_of(text) if len(t) > 1 and t not in STOPWORDS and not _NUMBER.fullmatch(t)
     ]
 
 

@@ -34,6 +34,7 @@ import dataclasses
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
 
 import numpy as np
 
@@ -41,7 +42,7 @@ from rag.compose import choose, closest_sources, compose
 from rag.data import Answer, Hit
 from rag.embed_cache import EmbedCache, embed_passages
 from rag.index import Index
-from rag.terms import Terms, coverage, idf_weights, query_terms, unit_spans
+from rag.terms import Terms, coverage, idf_weights, matches, query_terms, unit_spans
 
 logger = logging.getLogger(__name__)
 
@@ -70,6 +71,8 @@ class Params:
         cover_weight: Share of the best unit's coverage in the evidence.
         passage_weight: Share of its chunk's coverage in the evidence (the rest
             is the scaled cosine).
+        number_penalty: Share of the evidence lost when a number of the question
+            is missing from the best unit's chunk.
     """
 
     w_dense: float = 1.0
@@ -86,6 +89,7 @@ class Params:
     dense_ceiling: float = 0.92
     cover_weight: float = 0.4
     passage_weight: float = 0.2
+    number_penalty: float = 0.5
 
 
 PARAMS = Params()
@@ -203,20 +207,24 @@ def score_units(
     return sorted(scored, key=lambda s: -s.score)
 
 
-def evidence(best: Scored, params: Params = PARAMS) -> float:
+def evidence(best: Scored, terms: Terms = MappingProxyType({}), params: Params = PARAMS) -> float:
     """Evidence score in ``[0, 1]`` of an answer built on its best unit.
 
     ``cover_weight * cover + passage_weight * passage_cover + rest * dense'``,
     where ``dense'`` maps the cosine from ``[dense_floor, dense_ceiling]`` to ``[0, 1]``.
+    When a number of the question (a year, a figure) is missing from the unit's
+    chunk, the passage is about something else: the score is cut by
+    ``number_penalty``.
     """
     span = max(params.dense_ceiling - params.dense_floor, 1e-9)
     scaled = min(1.0, max(0.0, (best.dense - params.dense_floor) / span))
     rest = 1.0 - params.cover_weight - params.passage_weight
-    return (
-        params.cover_weight * best.cover
-        + params.passage_weight * best.passage_cover
-        + rest * scaled
-    )
+    score = params.cover_weight * best.cover + params.passage_weight * best.passage_cover
+    score += rest * scaled
+    passage = best.unit.hit.chunk.text
+    if any(any(c.isdigit() for c in t) and not matches(t, passage) for t in terms):
+        score *= 1.0 - params.number_penalty
+    return score
 
 
 def extract(
@@ -249,7 +257,7 @@ def extract(
 
     if not scored:
         return Answer(REFUSAL, (), 0.0, True)
-    confidence = round(evidence(scored[0], params), 4)
+    confidence = round(evidence(scored[0], terms, params), 4)
     if confidence < index.cfg.refuse_threshold:
         logger.info("refused: evidence %.3f < %.3f", confidence, index.cfg.refuse_threshold)
         return Answer(REFUSAL, closest_sources(scored, source_of), confidence, True)

@@ -18,7 +18,9 @@ passage.
 Policy of :func:`verify_answer` (sentences are *removed*, never flagged): a claim is
 kept when some passage supports it; its markers become the cited passages that
 support it or, when none does (uncited or mis-cited), the one best supporting
-passage. Markers outside ``1..len(passages)`` are dropped and never shown.
+passage. Markers outside ``1..len(passages)`` are dropped and never shown. Claims
+past :data:`MAX_CLAIMS` are removed, and embeddings are computed only for pairs that
+pass the hard rules, so a long rambling reply cannot stall verification.
 
 >>> lexical_support("สสส. ได้รับเงินจากภาษีสุรา", "สสส. ได้รับเงินจากภาษีสุราและยาสูบร้อยละ 2")
 1.0
@@ -30,6 +32,7 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from llama_index.core.base.embeddings.base import BaseEmbedding
 
@@ -38,8 +41,9 @@ from rag.claims import (
     numbers_of,
     passage_units,
     split_claims,
+    tokens_of,
 )
-from rag.thai import fold_digits, is_thai, normalize, search_tokens
+from rag.thai import fold_digits, is_thai, normalize
 
 NEGATIONS = ("ไม่", "มิได้")
 # multilingual-e5 cosines: unrelated Thai pairs score about 0.76-0.82, a passage and
@@ -47,6 +51,7 @@ NEGATIONS = ("ไม่", "มิได้")
 COS_FLOOR = 0.80
 COS_CEIL = 0.90
 THRESHOLD = 0.5
+MAX_CLAIMS = 12  # claims past this are removed unchecked (the prompt asks for at most 5)
 
 _ENUMERATION = re.compile(r"^\s*(?:\d+[.)]|[-•*])\s+")
 
@@ -120,6 +125,7 @@ class VerifiedText:
         return tuple(dict.fromkeys(e.n for c in self.kept for e in c.evidence))
 
 
+@lru_cache(maxsize=1024)
 def _compact(text: str) -> str:
     return "".join(fold_digits(normalize(text)).lower().split())
 
@@ -133,7 +139,7 @@ def lexical_support(sentence: str, passage: str) -> float:
     tokens = content_tokens(sentence)
     if not tokens:
         return 0.0
-    vocabulary = set(search_tokens(passage))
+    vocabulary = set(tokens_of(passage))
     compact = _compact(passage)
     found = sum(t in vocabulary or (is_thai(t[0]) and t in compact) for t in tokens)
     return found / len(tokens)
@@ -151,7 +157,7 @@ def numbers_supported(sentence: str, passage: str) -> bool:
 
 
 def _negation_supported(sentence: str, passage: str) -> bool:
-    negated = any(t.startswith(NEGATIONS) for t in search_tokens(sentence))
+    negated = any(t.startswith(NEGATIONS) for t in tokens_of(sentence))
     return not negated or any(word in passage for word in NEGATIONS)
 
 
@@ -164,8 +170,13 @@ def _cosine(a: list[float], b: list[float]) -> float:
     return sum(x * y for x, y in zip(a, b, strict=True)) / norm if norm else 0.0
 
 
+def _rules_hold(sentence: str, passage: str) -> bool:
+    """The hard rules: every number of the sentence in the passage, a negation matched."""
+    return numbers_supported(sentence, passage) and _negation_supported(sentence, passage)
+
+
 def _combined(sentence: str, passage: str, cosine: float) -> float:
-    if not numbers_supported(sentence, passage) or not _negation_supported(sentence, passage):
+    if not _rules_hold(sentence, passage):
         return 0.0
     return (lexical_support(sentence, passage) + _rescaled(cosine)) / 2
 
@@ -249,21 +260,25 @@ def verify_answer(
         The claims and the text of the supported ones, numbered as ``passages``.
     """
     vectors: dict[int, list[float]] = {}
+    queries: dict[str, list[float]] = {}
+
+    def score(body: str, n: int) -> float:
+        if not _rules_hold(body, passages[n]):  # no embedding needed
+            return 0.0
+        if body not in queries:
+            queries[body] = embedder.get_query_embedding(body)
+        if n not in vectors:
+            vectors[n] = embedder.get_text_embedding(passages[n])
+        return _combined(body, passages[n], _cosine(queries[body], vectors[n]))
+
     claims: list[Claim] = []
-    for body, numbers, separator in split_claims(text):
+    for i, (body, numbers, separator) in enumerate(split_claims(text)):
         cited = tuple(dict.fromkeys(n for n in numbers if n in passages))
         invalid = tuple(dict.fromkeys(n for n in numbers if n not in passages))
-        query = embedder.get_query_embedding(body)
-
-        def score(n: int, body: str = body, query: list[float] = query) -> float:
-            if n not in vectors:
-                vectors[n] = embedder.get_text_embedding(passages[n])
-            return _combined(body, passages[n], _cosine(query, vectors[n]))
-
-        scores = {n: score(n) for n in cited}
-        sources = [n for n in cited if scores[n] >= threshold]
-        if not sources:
-            scores.update({n: score(n) for n in passages if n not in scores})
+        scores = {n: score(body, n) for n in cited} if i < MAX_CLAIMS else {}
+        sources = [n for n in cited if scores[n] >= threshold] if i < MAX_CLAIMS else []
+        if not sources and i < MAX_CLAIMS:
+            scores.update({n: score(body, n) for n in passages if n not in scores})
             best = max(scores, key=scores.__getitem__, default=None)
             sources = [best] if best is not None and scores[best] >= threshold else []
         evidence = tuple(Evidence(n, scores[n], *best_sentence(body, passages[n])) for n in sources)

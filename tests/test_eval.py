@@ -248,6 +248,7 @@ def run_cli(capsys, *args: str) -> tuple[int, str]:
 
 
 @pytest.mark.eval
+@pytest.mark.slow
 def test_rag_eval_end_to_end_on_eight_demo_questions(demo_index, tmp_path, capsys):
     code, out = run_cli(
         capsys,
