@@ -10,14 +10,17 @@ spaces, crumbs joined to the next unit). A unit's score adds, with the weights o
   is embedded once), and the same for its whole chunk;
 - the IDF-weighted share of the question's content terms found in the unit
   (:func:`rag.terms.coverage`), and in its chunk;
+- the share of the question's numbers (years, figures) found in its chunk;
 - ``1 / (1 + rank)`` of its chunk in the retrieved list.
 
 :func:`rag.compose.choose` grows the answer from the best unit into a passage
 within ``answer_max_chars``; :func:`rag.compose.compose` writes it with ``[n]``
 markers and exact citations. The answer's *evidence* (its ``confidence``) is
 ``0.4 * cover + 0.2 * chunk cover + 0.4 * dense'`` of the best unit, ``dense'``
-being its cosine mapped from ``[0.75, 0.92]`` to ``[0, 1]``; under
-``refuse_threshold`` the answer is :data:`REFUSAL`, still citing the closest sources.
+being its cosine mapped from ``[0.75, 0.92]`` to ``[0, 1]``, halved when a number
+of the question is missing from the unit's chunk (the passage is about another
+year). Under ``refuse_threshold`` the answer is :data:`REFUSAL`, still citing the
+closest sources.
 
 >>> from rag.data import Chunk
 >>> hit = Hit(Chunk("c1", "d1", 1, 0, 25, "สสส. ก่อตั้งขึ้นในปี 2544"), "ประวัติ", 0.03, "both")
@@ -34,7 +37,6 @@ import dataclasses
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from types import MappingProxyType
 
 import numpy as np
 
@@ -59,6 +61,8 @@ class Params:
         w_passage_dense: Weight of its chunk's dense similarity.
         w_passage_cover: Weight of its chunk's lexical coverage.
         w_rank: Weight of the chunk's retrieval rank prior ``1 / (1 + rank)``.
+        w_numbers: Weight of the share of the question's numbers (years, figures)
+            found in the unit's chunk.
         keep_ratio: A unit joins the answer when its adjusted score is at least
             ``best - keep_ratio * spread`` (``spread`` = best minus median).
         neighbour_bonus: Added to the score of a unit next to a chosen one.
@@ -80,6 +84,7 @@ class Params:
     w_passage_dense: float = 1.0
     w_passage_cover: float = 0.2
     w_rank: float = 0.1
+    w_numbers: float = 0.5
     keep_ratio: float = 1.0
     neighbour_bonus: float = 0.1
     next_bonus: float = 0.05
@@ -129,6 +134,8 @@ class Scored:
         cover: IDF-weighted share of the question's terms in the unit.
         passage_cover: The same for the unit's chunk.
         score: The combined score that ranks units.
+        numbers: Share of the question's numbers found in the unit's chunk (1.0
+            when the question has none).
     """
 
     unit: Unit
@@ -136,6 +143,7 @@ class Scored:
     cover: float
     passage_cover: float
     score: float
+    numbers: float = 1.0
 
 
 def collect_units(hits: Sequence[Hit], params: Params = PARAMS) -> list[Unit]:
@@ -191,6 +199,11 @@ def score_units(
         zip(chunks, _cosines(list(chunks.values()), index, query_vector), strict=True)
     )
     passage_cover = {cid: coverage(terms, text) for cid, text in chunks.items()}
+    wanted = [t for t in terms if any(c.isdigit() for c in t)]
+    numbers = {
+        cid: sum(matches(t, text) for t in wanted) / len(wanted) if wanted else 1.0
+        for cid, text in chunks.items()
+    }
     dense = _cosines([u.text for u in units], index, query_vector)
     scored = []
     for unit, sim in zip(units, dense, strict=True):
@@ -202,12 +215,13 @@ def score_units(
             + params.w_passage_dense * passage_dense[cid]
             + params.w_passage_cover * passage_cover[cid]
             + params.w_rank / (1.0 + unit.rank)
+            + params.w_numbers * numbers[cid]
         )
-        scored.append(Scored(unit, sim, cover, passage_cover[cid], score))
+        scored.append(Scored(unit, sim, cover, passage_cover[cid], score, numbers[cid]))
     return sorted(scored, key=lambda s: -s.score)
 
 
-def evidence(best: Scored, terms: Terms = MappingProxyType({}), params: Params = PARAMS) -> float:
+def evidence(best: Scored, params: Params = PARAMS) -> float:
     """Evidence score in ``[0, 1]`` of an answer built on its best unit.
 
     ``cover_weight * cover + passage_weight * passage_cover + rest * dense'``,
@@ -221,10 +235,7 @@ def evidence(best: Scored, terms: Terms = MappingProxyType({}), params: Params =
     rest = 1.0 - params.cover_weight - params.passage_weight
     score = params.cover_weight * best.cover + params.passage_weight * best.passage_cover
     score += rest * scaled
-    passage = best.unit.hit.chunk.text
-    if any(any(c.isdigit() for c in t) and not matches(t, passage) for t in terms):
-        score *= 1.0 - params.number_penalty
-    return score
+    return score * (1.0 - params.number_penalty) if best.numbers < 1.0 else score
 
 
 def extract(
@@ -247,7 +258,8 @@ def extract(
         The answer (``refused`` when the evidence is under ``cfg.refuse_threshold``).
     """
     budget = index.cfg.answer_max_chars
-    fit = dataclasses.replace(params, max_unit=max(1, min(params.max_unit, budget - 6)))
+    room = budget - 6 - params.min_unit  # a unit may grow by a crumb of up to min_unit
+    fit = dataclasses.replace(params, max_unit=max(1, min(params.max_unit, room)))
     terms = idf_weights(index.bm25, query_terms(query))
     scored = score_units(terms, collect_units(hits, fit), index, query_vector, params)
 
@@ -257,7 +269,7 @@ def extract(
 
     if not scored:
         return Answer(REFUSAL, (), 0.0, True)
-    confidence = round(evidence(scored[0], terms, params), 4)
+    confidence = round(evidence(scored[0], params), 4)
     if confidence < index.cfg.refuse_threshold:
         logger.info("refused: evidence %.3f < %.3f", confidence, index.cfg.refuse_threshold)
         return Answer(REFUSAL, closest_sources(scored, source_of), confidence, True)

@@ -37,6 +37,8 @@ _QUESTION_WORDS = (
 )
 STOP_TERMS = frozenset(_QUESTION_WORDS.split())
 _SPACE_RUNS = re.compile(r"\S+")
+_NUMBER_BEFORE = re.compile(r"\d[.,]?$")
+_NUMBER_AFTER = re.compile(r"[.,]?\d")
 _DF_CACHE: weakref.WeakKeyDictionary[ThaiBM25, tuple[int, Counter[str]]] = (
     weakref.WeakKeyDictionary()
 )
@@ -105,18 +107,37 @@ def _folded(text: str) -> str:
     return fold_digits(normalize(text)).lower()
 
 
+def _number_in(number: str, text: str) -> bool:
+    """Whether ``number`` occurs in ``text`` with no digit run continuing it on either side."""
+    at = text.find(number)
+    while at >= 0:
+        end = at + len(number)
+        before = text[max(0, at - 2) : at]
+        after = text[end : end + 2]
+        if not _NUMBER_BEFORE.search(before) and not _NUMBER_AFTER.match(after):
+            return True
+        at = text.find(number, at + 1)
+    return False
+
+
 def matches(term: str, text: str) -> bool:
     """Whether ``text`` holds ``term``: as a token, or inside a longer Thai word.
 
     Segmentation may differ between question and passage (``ออกกำลังกาย`` vs
     ``การออกกำลังกาย``), so a Thai term of three or more characters also matches
-    as a substring; digits and Latin words must match a whole token.
+    as a substring, and a number wherever no other digit continues it (``2.5`` in
+    ``PM2.5``, but not ``30`` in ``300`` or ``1,300``). Latin words must match a token.
 
     >>> matches("ออกกำลังกาย", "ส่งเสริมการออกกำลังกาย"), matches("30", "300 คน")
     (True, False)
+    >>> text = "ฝุ่น PM2.5 ปี ๒๕๖๗ วัดได้ 1,300 จุด"
+    >>> matches("2.5", text), matches("2567", text), matches("300", text)
+    (True, True, False)
     """
     if term in unit_tokens(text):
         return True
+    if any(c.isdigit() for c in term):
+        return _number_in(term, _folded(text))
     return len(term) >= 3 and all(is_thai(c) for c in term) and term in _folded(text)
 
 
@@ -159,8 +180,9 @@ def unit_spans(text: str, max_chars: int = 200, min_chars: int = 40) -> tuple[tu
     Args:
         text: The passage (a chunk's text).
         max_chars: Longest unit; longer sentences are cut at spaces.
-        min_chars: A shorter unit is joined to the next one (the last to the one
-            before) when the result fits ``max_chars``.
+        min_chars: A shorter unit is joined to the next one when the result fits
+            ``max_chars``, else to the one before when that fits ``max_chars +
+            min_chars``.
 
     Returns:
         Exact, ordered, non-overlapping ``(start, end)`` spans of ``text``.
@@ -174,12 +196,8 @@ def unit_spans(text: str, max_chars: int = 200, min_chars: int = 40) -> tuple[tu
     for start, end in pieces:
         if out and out[-1][1] - out[-1][0] < min_chars and end - out[-1][0] <= max_chars:
             out[-1] = (out[-1][0], end)
+        elif out and end - start < min_chars and end - out[-1][0] <= max_chars + min_chars:
+            out[-1] = (out[-1][0], end)  # a crumb (often cut off at the chunk's end)
         else:
             out.append((start, end))
-    if (
-        len(out) > 1
-        and out[-1][1] - out[-1][0] < min_chars
-        and out[-1][1] - out[-2][0] <= max_chars
-    ):
-        out[-2:] = [(out[-2][0], out[-1][1])]
     return tuple(out)

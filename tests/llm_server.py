@@ -84,6 +84,13 @@ class LlamaServer:
             str(self.port),
             "--n_ctx",
             str(self.n_ctx),
+            # one thread for prompt and generation: with more, OpenMP barriers stall
+            # whenever a thread is descheduled on a busy small machine (measured: 13
+            # prompt tokens took 7 s with 2 threads under load)
+            "--n_threads",
+            "1",
+            "--n_threads_batch",
+            "1",
         ]
         with self.log.open("wb") as log:
             self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
