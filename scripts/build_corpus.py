@@ -92,7 +92,7 @@ class Doc:
         return dt.datetime(year, month, 1, 9, 0, 0, tzinfo=dt.UTC)
 
 
-def parse_source(path: Path) -> Doc:  # noqa: PLR0912
+def parse_source(path: Path) -> Doc:
     text = path.read_text(encoding="utf-8")
     if not text.startswith("---\n"):
         raise ValueError(f"{path}: missing front matter")
@@ -216,7 +216,7 @@ def wrap_thai(pdf: object, text: str, width: float, first_width: float | None = 
     return lines
 
 
-def build_pdf(doc: Doc, out_path: Path, shaping: bool) -> int:  # noqa: PLR0912, PLR0915
+def build_pdf(doc: Doc, out_path: Path, shaping: bool) -> int:
     from fpdf import FPDF
 
     short = doc.meta.get("short", doc.title)
@@ -413,7 +413,7 @@ def draw_table(pdf: object, rows: list[list[str]], width: float) -> None:
 # --- DOCX --------------------------------------------------------------------------------------
 
 
-def build_docx(doc: Doc, out_path: Path) -> None:  # noqa: PLR0912, PLR0915
+def build_docx(doc: Doc, out_path: Path) -> None:
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml.ns import qn
@@ -623,7 +623,7 @@ def build_html(doc: Doc, out_path: Path) -> None:
 # --- Markdown / plain text ---------------------------------------------------------------------
 
 
-def build_text(doc: Doc, out_path: Path, markdown: bool) -> None:  # noqa: PLR0912
+def build_text(doc: Doc, out_path: Path, markdown: bool) -> None:
     out: list[str] = []
     out.append(f"# {doc.title}" if markdown else doc.title)
     if not markdown:

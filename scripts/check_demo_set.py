@@ -75,7 +75,7 @@ def contains(text: str, needle: str) -> bool:
     return needle in squash
 
 
-def validate(path: Path) -> tuple[list[str], list[dict]]:  # noqa: PLR0912, PLR0915
+def validate(path: Path) -> tuple[list[str], list[dict]]:
     errors: list[str] = []
     items: list[dict] = []
     seen: set[str] = set()

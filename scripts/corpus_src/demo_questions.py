@@ -7,7 +7,6 @@ extracted text contains the anchor. Rebuild the corpus first, then::
     .venv/bin/python scripts/corpus_src/demo_questions.py   # rewrites eval/sets/demo.jsonl
     .venv/bin/python scripts/check_demo_set.py
 """
-# ruff: noqa: E501
 
 import json
 import re
@@ -16,7 +15,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
-from check_demo_set import page_texts  # noqa: E402
+from check_demo_set import page_texts
 
 TOB = "tobacco-control-2567.pdf"
 ALC = "alcohol-reduction-2567.pdf"
