@@ -18,8 +18,9 @@ the figures at the configured threshold and at the one chosen on dev.
   their gold paragraph: retrieval is run deeper and the gold document's hits are
   dropped before :func:`rag.extractive.extract` (the code path of ``answer()``).
   BM25 IDF still counts the removed paragraph (1 of 240; negligible). The threshold
-  is chosen on the dev half (odd questions: false refusals <= 5 %, then the highest
-  refusal rate) and reported on the held-out half (even questions).
+  is chosen on the dev half (odd questions: the Wilson 95 % upper bound of the
+  false-refusal rate <= 5 %, then the highest refusal rate) and reported on the
+  held-out half (even questions).
 
 Usage (from the repo root)::
 
@@ -43,6 +44,8 @@ import sys
 import time
 from pathlib import Path
 from typing import Any
+
+from scipy.stats import binomtest
 
 from rag.answer import answer
 from rag.config import load_config
@@ -100,20 +103,29 @@ def unanswerable(index: Index, questions: list[dict[str, Any]]) -> dict[str, flo
 
 
 def curve(answerable: list[float], unanswered: list[float]) -> list[dict[str, float]]:
-    """Refusal rate (unanswerable) and false-refusal rate (answerable) per threshold."""
-    return [
-        {
-            "threshold": t,
-            "refusal": 100 * mean(1.0 if c < t else 0.0 for c in unanswered),
-            "false_refusal": 100 * mean(1.0 if c < t else 0.0 for c in answerable),
-        }
-        for t in THRESHOLDS
-    ]
+    """Refusal rate (unanswerable) and false-refusal rate (answerable) per threshold.
+
+    ``false_refusal_upper`` is the Wilson 95 % upper bound of the false-refusal rate,
+    so that a threshold chosen on one half still holds on unseen questions.
+    """
+    points = []
+    for t in THRESHOLDS:
+        false = sum(1 for c in answerable if c < t)
+        ci = binomtest(false, len(answerable)).proportion_ci(0.95, method="wilson")
+        points.append(
+            {
+                "threshold": t,
+                "refusal": 100 * mean(1.0 if c < t else 0.0 for c in unanswered),
+                "false_refusal": 100 * false / len(answerable),
+                "false_refusal_upper": 100 * ci.high,
+            }
+        )
+    return points
 
 
 def operating_point(points: list[dict[str, float]]) -> dict[str, float]:
-    """The point with false refusals <= 5 % and the highest refusal rate."""
-    ok = [p for p in points if p["false_refusal"] <= 100 * MAX_FRR]
+    """The highest-refusal point whose false-refusal upper bound is <= 5 %."""
+    ok = [p for p in points if p["false_refusal_upper"] <= 100 * MAX_FRR]
     return max(ok, key=lambda p: (p["refusal"], -p["false_refusal"]))
 
 
@@ -318,9 +330,10 @@ def write_reports(report: dict[str, Any]) -> None:
         "dropped from a deeper retrieval; BM25 IDF still counts the removed paragraph (1 of "
         "240 documents; negligible).",
         "",
-        f"Chosen on dev: threshold {chosen['threshold']} (false refusals <= 5 %, highest "
-        f"refusal): refusal {chosen['refusal']:.1f} %, false refusal "
-        f"{chosen['false_refusal']:.1f} %. Held-out at that threshold: refusal "
+        f"Chosen on dev: threshold {chosen['threshold']} (Wilson 95 % upper bound of false "
+        f"refusals <= 5 %, then the highest refusal): refusal {chosen['refusal']:.1f} %, false "
+        f"refusal {chosen['false_refusal']:.1f} % (upper bound "
+        f"{chosen['false_refusal_upper']:.1f} %). Held-out at that threshold: refusal "
         f"{held['refusal']:.1f} %, false refusal {held['false_refusal']:.1f} %.",
         "",
         "| threshold | dev refusal | dev false refusal | held-out refusal | "

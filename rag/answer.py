@@ -27,9 +27,10 @@ from typing import Any
 from rag.bm25 import Where
 from rag.data import Answer, Hit
 from rag.errors import BackendError, InputError
-from rag.extractive import REFUSAL, extract
+from rag.extractive import extract
 from rag.followup import Resolved, prefer, quoted_docs, resolve, rewrite
 from rag.index import Index
+from rag.prompts import REFUSAL
 
 logger = logging.getLogger(__name__)
 
@@ -160,7 +161,10 @@ def _stream_llm(
         for item in llm_stream(question, hits, index.cfg, index.embedder, history):
             if isinstance(item, Answer):
                 timings["answer"] = time.perf_counter() - began
-                yield _finish(item, timings, started)
+                cited = tuple(
+                    dataclasses.replace(c, source=index.source_of(c.doc_id)) for c in item.citations
+                )
+                yield _finish(dataclasses.replace(item, citations=cited), timings, started)
                 return
             yield item
         raise BackendError(index.cfg.llm_base_url, "ระบบ LLM ไม่ส่งคำตอบ", "no final answer")

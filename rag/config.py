@@ -93,7 +93,7 @@ class Config:
     bm25_weight: float = 0.6
     dense_weight: float = 0.4
     answer_max_chars: int = 300
-    refuse_threshold: float = 0.47
+    refuse_threshold: float = 0.42
     llm_base_url: str = ""
     llm_model: str = ""
     llm_api_key: str = ""

@@ -267,7 +267,6 @@ def score_question(
         "retrieved": [
             {
                 "doc_id": h.chunk.doc_id,
-                "title": h.title,
                 "page": h.chunk.page,
                 "gold": lab in wanted,
             }

@@ -44,11 +44,11 @@ from rag.compose import choose, closest_sources, compose
 from rag.data import Answer, Hit
 from rag.embed_cache import EmbedCache, embed_passages
 from rag.index import Index
+from rag.prompts import REFUSAL
 from rag.terms import Terms, coverage, idf_weights, matches, query_terms, unit_spans
 
 logger = logging.getLogger(__name__)
 
-REFUSAL = "ไม่พบข้อมูลนี้ในเอกสารที่มีอยู่"
 
 
 @dataclass(frozen=True)
@@ -263,15 +263,11 @@ def extract(
     terms = idf_weights(index.bm25, query_terms(query))
     scored = score_units(terms, collect_units(hits, fit), index, query_vector, params)
 
-    def source_of(doc_id: str) -> str:
-        meta = index.manifest.document(doc_id)
-        return meta.source if meta else ""
-
     if not scored:
         return Answer(REFUSAL, (), 0.0, True)
     confidence = round(evidence(scored[0], params), 4)
     if confidence < index.cfg.refuse_threshold:
         logger.info("refused: evidence %.3f < %.3f", confidence, index.cfg.refuse_threshold)
-        return Answer(REFUSAL, closest_sources(scored, source_of), confidence, True)
-    text, citations = compose(choose(scored, budget, params), budget, source_of)
+        return Answer(REFUSAL, closest_sources(scored, index.source_of), confidence, True)
+    text, citations = compose(choose(scored, budget, params), budget, index.source_of)
     return Answer(text, citations, confidence, False)

@@ -203,6 +203,11 @@ class Index:
             c.chunk_id: (c, self._titles.get(c.doc_id, c.doc_id)) for c in self.manifest.chunks(ids)
         }
 
+    def source_of(self, doc_id: str) -> str:
+        """The file a document was ingested from, ``""`` when it is unknown."""
+        meta = self.manifest.document(doc_id)
+        return meta.source if meta else ""
+
     def retriever(self, **options: Any) -> HybridRetriever:
         """A hybrid retriever over this index, configured from ``cfg``.
 

@@ -289,7 +289,7 @@ def write_reports(run: EvalRun, reports_dir: Path, failed: list[str]) -> list[Pa
     data = report_data(run, find_previous(reports_dir, key), failed)
     stem = f"{run.started.strftime('%Y%m%dT%H%M%SZ')}-{key}"
     written = [reports_dir / f"{stem}.{ext}" for ext in ("json", "md", "html")]
-    written[0].write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    written[0].write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     written[1].write_text(markdown(data), encoding="utf-8")
     written[2].write_text(html_page(data), encoding="utf-8")
     for path in reports_dir.iterdir():

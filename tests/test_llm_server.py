@@ -232,3 +232,22 @@ def test_stream_answer_falls_back(
     finally:
         index.close()
     assert len(final) == 1 and final[0].notice
+
+
+def test_llm_citations_name_the_source_file(tmp_path: Path) -> None:
+    """Through ``answer()``, LLM citations carry the ingested file like extractive ones."""
+    from rag.answer import answer
+    from rag.index import Index
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "fund.md").write_text(FUND_PAGE, encoding="utf-8")
+    with StubServer("สสส. ก่อตั้งขึ้นในปี 2544 [1]") as stub:
+        index = Index(llm_config(stub.url, index_dir=tmp_path / "index"))
+        try:
+            index.ingest([docs])
+            ans = answer(QUESTION, index)
+        finally:
+            index.close()
+    assert not ans.refused and not ans.notice
+    assert [Path(c.source).name for c in ans.citations] == ["fund.md"]
