@@ -54,6 +54,7 @@ bench: $(VENV)/.dev
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check rag ui tests eval scripts
+	$(VENV)/bin/ruff format --check rag ui tests eval scripts
 	$(VENV)/bin/mypy
 
 clean:

@@ -78,10 +78,11 @@ def top_edits(hypothesis: str, reference: str, n: int = 12) -> list[dict[str, ob
     counts: Counter[tuple[str, str, str]] = Counter()
     for op in Levenshtein.opcodes(hyp, ref):
         if op.tag != "equal":
-            ours, theirs = hyp[op.src_start:op.src_end], ref[op.dest_start:op.dest_end]
+            ours, theirs = hyp[op.src_start : op.src_end], ref[op.dest_start : op.dest_end]
             counts[(op.tag, ours[:40], theirs[:40])] += max(len(ours), len(theirs))
-    return [{"op": op, "ours": a, "reference": b, "chars": c}
-            for (op, a, b), c in counts.most_common(n)]
+    return [
+        {"op": op, "ours": a, "reference": b, "chars": c} for (op, a, b), c in counts.most_common(n)
+    ]
 
 
 def bench_file(pdf: Path, reference: str) -> dict[str, object]:
@@ -100,9 +101,12 @@ def bench_file(pdf: Path, reference: str) -> dict[str, object]:
         "file": pdf.name,
         "pages": len(pages),
         "reference_chars": len(bench_normalize(reference)),
-        "cer": {"raw": cer(raw, reference), "repair-only": cer(repaired, reference),
-                "ours": cer(ours, reference),
-                "ours+headers": cer(stripped, reference)},
+        "cer": {
+            "raw": cer(raw, reference),
+            "repair-only": cer(repaired, reference),
+            "ours": cer(ours, reference),
+            "ours+headers": cer(stripped, reference),
+        },
         "defects": {"raw": defects(raw), "ours": defects(ours)},
         "seconds": {"raw": round(raw_s, 2), "ours": round(ours_s, 2)},
         "top_residual_edits": top_edits(ours, reference),
@@ -131,7 +135,8 @@ def markdown(results: list[dict[str, object]]) -> str:
             f"| {c['repair-only']:.2%} | {c['ours']:.2%} | {c['ours+headers']:.2%} "
             f"| {raw['pua']}→{ours['pua']} "
             f"| {raw['nikhahit_aa']}→{ours['nikhahit_aa']} "
-            f"| {raw['split_am']}→{ours['split_am']} | {s['raw']} / {s['ours']} |")
+            f"| {raw['split_am']}→{ours['split_am']} | {s['raw']} / {s['ours']} |"
+        )
     lines += [
         "",
         "repair-only: our glyph repair and cleaning on pypdf's text, keeping the running "
@@ -146,8 +151,9 @@ def markdown(results: list[dict[str, object]]) -> str:
         lines += [f"### {r['file']}", "", "| op | ours | reference | chars |", "|---|---|---|---|"]
         edits = r["top_residual_edits"]
         assert isinstance(edits, list)
-        lines += [f"| {e['op']} | `{e['ours']}` | `{e['reference']}` | {e['chars']} |"
-                  for e in edits]
+        lines += [
+            f"| {e['op']} | `{e['ours']}` | `{e['reference']}` | {e['chars']} |" for e in edits
+        ]
         lines.append("")
     return "\n".join(lines)
 
@@ -155,14 +161,20 @@ def markdown(results: list[dict[str, object]]) -> str:
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark; exit status 1 when a file misses the target."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared",
-                        help="the shared data folder (default: ../shared)")
+    parser.add_argument(
+        "--shared",
+        type=Path,
+        default=ROOT.parent / "shared",
+        help="the shared data folder (default: ../shared)",
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "eval" / "reports")
     args = parser.parse_args(argv)
     folder = args.shared / "pdfs"
     if not folder.is_dir():
-        sys.exit(f"bench_extract: {folder} not found; pass --shared PATH to the shared data "
-                 "folder (it holds pdfs/constitution-draft-*.pdf)")
+        sys.exit(
+            f"bench_extract: {folder} not found; pass --shared PATH to the shared data "
+            "folder (it holds pdfs/constitution-draft-*.pdf)"
+        )
     results = []
     for stem in FILES:
         pdf, ref = folder / f"{stem}.pdf", folder / f"{stem}.cleaned.txt"
@@ -172,14 +184,20 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "extract.json").write_text(
         json.dumps({"target_cer": TARGET_CER, "results": results}, ensure_ascii=False, indent=2),
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     report = markdown(results)
     (args.out / "extract.md").write_text(report + "\n", encoding="utf-8")
     print(report.split("\n## ")[0])
     print(f"written: {args.out / 'extract.json'}, {args.out / 'extract.md'}")
-    ok = all(isinstance(r["cer"], dict) and r["cer"]["ours"] <= TARGET_CER
-             and isinstance(r["defects"], dict) and r["defects"]["ours"]["pua"] == 0
-             and r["defects"]["ours"]["nikhahit_aa"] == 0 for r in results)
+    ok = all(
+        isinstance(r["cer"], dict)
+        and r["cer"]["ours"] <= TARGET_CER
+        and isinstance(r["defects"], dict)
+        and r["defects"]["ours"]["pua"] == 0
+        and r["defects"]["ours"]["nikhahit_aa"] == 0
+        for r in results
+    )
     return 0 if ok else 1
 
 

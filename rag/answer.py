@@ -24,10 +24,10 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from rag.bm25 import Where
 from rag.data import Answer, Hit
 from rag.errors import BackendError, InputError
 from rag.extractive import extract
+from rag.filters import Where
 from rag.followup import Resolved, prefer, quoted_docs, resolve, rewrite
 from rag.index import Index
 from rag.prompts import REFUSAL
@@ -119,7 +119,7 @@ def stream_answer(
         question: The user's question (Thai or English).
         index: An open index.
         history: Earlier turns of the conversation, oldest first.
-        where: Metadata filter for retrieval (see :func:`rag.bm25.check_where`).
+        where: Metadata filter for retrieval (see :func:`rag.filters.check_where`).
 
     Yields:
         Text pieces, then exactly one ``Answer`` (its ``text`` is the full text).

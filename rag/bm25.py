@@ -27,71 +27,23 @@ import json
 import logging
 import shutil
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from rag.data import Chunk
-from rag.errors import ConfigError, StoreError
+from rag.errors import StoreError
+from rag.filters import Meta, MetaValue, Where, check_where, clean_meta
 from rag.thai import index_tokens
 
 logger = logging.getLogger(__name__)
 
-FILTER_KEYS = ("doc_id", "file_type", "year", "collection")
-MetaValue = str | int
-Meta = Mapping[str, MetaValue | None]
-Where = Mapping[str, MetaValue | Sequence[MetaValue]]
 BM25_FILE = "bm25.json"
 TOKENS_FILE = "tokens.json"
 ENGINE_DIR = "bm25s"
 _FORMAT = 2  # 2: words + syllables (rag.thai.index_tokens); older indexes are rebuilt
-
-
-def check_where(where: Where | None) -> dict[str, list[MetaValue]]:
-    """Validate a metadata filter into ``key -> allowed values``.
-
-    A scalar means equality, a list means any of its values; keys are AND-ed.
-    ``year`` values are coerced to ``int``.
-
-    Args:
-        where: E.g. ``{"file_type": ["pdf", "docx"], "year": 2566}``.
-
-    Returns:
-        The normalised filter (empty for none).
-
-    Raises:
-        ConfigError: On an unknown key or an empty list.
-
-    >>> check_where({"year": "2566", "doc_id": ["a", "b"]})
-    {'year': [2566], 'doc_id': ['a', 'b']}
-    """
-    out: dict[str, list[MetaValue]] = {}
-    for key, value in (where or {}).items():
-        if key not in FILTER_KEYS:
-            raise ConfigError(
-                key,
-                f"กรองได้เฉพาะ {', '.join(FILTER_KEYS)}",
-                f"unknown filter key {key!r}; allowed: {FILTER_KEYS}",
-            )
-        values = [value] if isinstance(value, str | int) else list(value)
-        if not values:
-            raise ConfigError(key, "ตัวกรองต้องมีค่าอย่างน้อยหนึ่งค่า", f"empty filter list for {key!r}")
-        try:
-            out[key] = [int(v) for v in values] if key == "year" else [str(v) for v in values]
-        except ValueError as exc:
-            raise ConfigError(key, "ปีต้องเป็นตัวเลข", f"invalid year in filter: {values!r}") from exc
-    return out
-
-
-def clean_meta(meta: Meta) -> dict[str, MetaValue]:
-    """The filter fields of ``meta`` without ``None``/empty values.
-
-    >>> clean_meta({"doc_id": "d", "year": None, "collection": "", "page": 3})
-    {'doc_id': 'd'}
-    """
-    return {k: v for k in FILTER_KEYS if (v := meta.get(k)) is not None and v != ""}
 
 
 def tokenize_many(texts: Iterable[str]) -> list[list[str]]:
@@ -164,7 +116,7 @@ class ThaiBM25:
 
         Args:
             chunks_with_meta: ``(chunk, metadata)`` pairs; metadata keys outside
-                :data:`FILTER_KEYS` are ignored.
+                :data:`rag.filters.FILTER_KEYS` are ignored.
             tokens: Precomputed :func:`tokenize_many` output, one list per chunk;
                 computed here when omitted.
 

@@ -17,11 +17,11 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from rag.answer import Turn, answer, answer_json, stream_answer
-from rag.bm25 import Where
 from rag.cli_common import config_from_args, parse_filters
 from rag.cli_search import read_queries
 from rag.data import Answer
 from rag.errors import InputError
+from rag.filters import Where
 from rag.index import Index
 
 QUOTE_CHARS = 200

@@ -8,10 +8,10 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO, get_args
 
-from rag.bm25 import Where
 from rag.cli_common import config_from_args, parse_filters
 from rag.data import Hit
 from rag.errors import InputError
+from rag.filters import Where
 from rag.highlight import mark, snippet
 from rag.index import Index
 from rag.retriever import HybridRetriever, Mode

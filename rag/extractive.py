@@ -50,7 +50,6 @@ from rag.terms import Terms, coverage, idf_weights, matches, query_terms, unit_s
 logger = logging.getLogger(__name__)
 
 
-
 @dataclass(frozen=True)
 class Params:
     """Tunables of the extractive answerer; the defaults were tuned on XQuAD-th (dev half).

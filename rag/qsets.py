@@ -25,8 +25,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from rag.answer_metrics import contains
 from rag.errors import InputError
-from rag.metrics import Source, contains
+from rag.metrics import Source
 
 ROOT = Path(__file__).resolve().parents[1]
 SETS_DIR = ROOT / "eval" / "sets"
@@ -280,7 +281,7 @@ def check_must_contain(
 
     Args:
         questions: Questions to check.
-        texts: Text of each gold source (matching as in :func:`rag.metrics.contains`:
+        texts: Text of each gold source (matching as in :func:`rag.answer_metrics.contains`:
             whitespace, digit script and case ignored).
 
     Returns:

@@ -23,9 +23,10 @@ from llama_index.core.callbacks import CallbackManager
 from llama_index.core.retrievers import BaseRetriever
 from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 
-from rag.bm25 import ThaiBM25, Where
+from rag.bm25 import ThaiBM25
 from rag.data import Chunk, Hit, Via
 from rag.errors import ConfigError
+from rag.filters import Where
 from rag.thai import fold_digits, normalize, search_tokens
 from rag.vectors import VectorStore
 

@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from rag.bm25 import Where, check_where
 from rag.config import Config
 from rag.errors import BackendError, EmbedderMismatchError
+from rag.filters import Where, check_where
 
 if TYPE_CHECKING:
     from chromadb.api import ClientAPI
@@ -195,7 +195,7 @@ class VectorStore:
         Args:
             embedding: A query vector of the collection's embedder.
             k: How many results at most.
-            where: Metadata filter (see :func:`rag.bm25.check_where`); Chroma
+            where: Metadata filter (see :func:`rag.filters.check_where`); Chroma
                 filters before the nearest-neighbour search.
 
         Returns:

@@ -4,15 +4,20 @@ import math
 
 import pytest
 
-from rag.metrics import (
+from rag.answer_metrics import (
     answer_claims,
-    citation_precision,
-    citation_recall,
     containment,
     contains,
     false_refusal_rate,
-    first_gold_rank,
     groundedness,
+    refusal_accuracy,
+    strip_markers,
+    token_f1,
+)
+from rag.metrics import (
+    citation_precision,
+    citation_recall,
+    first_gold_rank,
     hit_at_k,
     latency_summary,
     matches,
@@ -20,10 +25,7 @@ from rag.metrics import (
     mrr_at_k,
     ndcg_at_k,
     ranked_labels,
-    refusal_accuracy,
     source_key,
-    strip_markers,
-    token_f1,
 )
 from rag.thai import search_tokens
 

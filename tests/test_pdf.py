@@ -30,12 +30,15 @@ FONT = Path("/usr/share/fonts/truetype/tlwg/Garuda.ttf")
 THAI_LINES = ["สำนักงานกองทุนสนับสนุนการสร้างเสริมสุขภาพ", "น้ำตาล ผู้ใหญ่ ปัจจุบัน สิทธิ์"]
 
 needs_shared = pytest.mark.skipif(not PDFS.is_dir(), reason=f"shared data not found at {SHARED}")
-needs_font = pytest.mark.skipif(not FONT.is_file(), reason=f"Thai font {FONT} not installed "
-                                "(apt install fonts-thai-tlwg)")
+needs_font = pytest.mark.skipif(
+    not FONT.is_file(), reason=f"Thai font {FONT} not installed (apt install fonts-thai-tlwg)"
+)
 _NO_OCR = ocr_unavailable_reason("tha")
-needs_ocr = pytest.mark.skipif(_NO_OCR is not None,
-                               reason=f"{_NO_OCR.english if _NO_OCR else ''}: apt install "
-                               "tesseract-ocr tesseract-ocr-tha poppler-utils")
+needs_ocr = pytest.mark.skipif(
+    _NO_OCR is not None,
+    reason=f"{_NO_OCR.english if _NO_OCR else ''}: apt install "
+    "tesseract-ocr tesseract-ocr-tha poppler-utils",
+)
 
 
 @cache
@@ -44,6 +47,7 @@ def shared(name: str) -> Extracted:
 
 
 # --- files made here -------------------------------------------------------------------
+
 
 def text_pdf(path: Path, lines: list[str] = THAI_LINES) -> Path:
     pdf = FPDF()
@@ -69,8 +73,7 @@ def scanned_pdf(path: Path) -> Path:
 
 def encrypted(source: Path, path: Path, user_password: str, algorithm: str) -> Path:
     writer = PdfWriter(clone_from=PdfReader(source))
-    writer.encrypt(user_password=user_password, owner_password="owner-secret",
-                   algorithm=algorithm)
+    writer.encrypt(user_password=user_password, owner_password="owner-secret", algorithm=algorithm)
     writer.write(path)
     return path
 
@@ -80,6 +83,7 @@ def squash(text: str) -> str:
 
 
 # --- real Thai PDFs --------------------------------------------------------------------
+
 
 @pytest.mark.shared
 @needs_shared
@@ -132,8 +136,9 @@ def test_constitution_pagination_artifacts_dropped_and_metadata() -> None:
 @needs_shared
 @pytest.mark.parametrize("stem", ["constitution-draft-20160129", "constitution-draft-20160329"])
 def test_constitution_character_error_rate(stem: str) -> None:
-    levenshtein = pytest.importorskip("rapidfuzz.distance.Levenshtein",
-                                      reason="rapidfuzz (dev dependency) not installed")
+    levenshtein = pytest.importorskip(
+        "rapidfuzz.distance.Levenshtein", reason="rapidfuzz (dev dependency) not installed"
+    )
 
     def norm(text: str) -> str:
         text = text.translate(str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789"))
@@ -145,6 +150,7 @@ def test_constitution_character_error_rate(stem: str) -> None:
 
 
 # --- bad input -----------------------------------------------------------------------------
+
 
 def test_zero_byte_file(tmp_path: Path) -> None:
     path = tmp_path / "empty.pdf"
@@ -202,8 +208,7 @@ def test_metadata_title_and_year(tmp_path: Path) -> None:
 def test_password_protected_pdf(tmp_path: Path, algorithm: str) -> None:
     if algorithm.startswith("AES"):
         pytest.importorskip("cryptography", reason="AES needs the cryptography package")
-    path = encrypted(text_pdf(tmp_path / "plain.pdf"), tmp_path / "locked.pdf", "secret",
-                     algorithm)
+    path = encrypted(text_pdf(tmp_path / "plain.pdf"), tmp_path / "locked.pdf", "secret", algorithm)
     with pytest.raises(EncryptedFileError, match=r"locked\.pdf.*password.*รหัสผ่าน"):
         extract_pdf(path)
 
@@ -213,13 +218,13 @@ def test_password_protected_pdf(tmp_path: Path, algorithm: str) -> None:
 def test_empty_user_password_pdf_reads(tmp_path: Path, algorithm: str) -> None:
     if algorithm.startswith("AES"):
         pytest.importorskip("cryptography", reason="AES needs the cryptography package")
-    path = encrypted(text_pdf(tmp_path / "plain.pdf"), tmp_path / "owner-only.pdf", "",
-                     algorithm)
+    path = encrypted(text_pdf(tmp_path / "plain.pdf"), tmp_path / "owner-only.pdf", "", algorithm)
     assert PdfReader(path).is_encrypted
     assert extract_pdf(path).pages == ("\n".join(THAI_LINES),)
 
 
 # --- scanned pages -------------------------------------------------------------------------
+
 
 @needs_font
 def test_scanned_pdf_without_ocr_is_empty(tmp_path: Path) -> None:
@@ -245,8 +250,9 @@ def test_scanned_page_among_text_pages_is_warned(tmp_path: Path) -> None:
 
 
 @needs_font
-def test_scanned_pdf_without_tesseract_names_the_reason(tmp_path: Path,
-                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_scanned_pdf_without_tesseract_names_the_reason(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("PATH", str(tmp_path))  # no tesseract, no pdftoppm on this PATH
     with pytest.raises(EmptyFileError, match=r"scanned page\(s\) 1.*tesseract not installed"):
         extract_pdf(scanned_pdf(tmp_path / "scan.pdf"), ocr="auto")
@@ -256,21 +262,26 @@ def test_scanned_pdf_without_tesseract_names_the_reason(tmp_path: Path,
 @needs_ocr
 @needs_font
 def test_scanned_pdf_is_ocred(tmp_path: Path) -> None:
-    got = extract_pdf(scanned_pdf(tmp_path / "scan.pdf"), ocr="auto", ocr_lang="tha+eng",
-                      ocr_dpi=200)
+    got = extract_pdf(
+        scanned_pdf(tmp_path / "scan.pdf"), ocr="auto", ocr_lang="tha+eng", ocr_dpi=200
+    )
     assert "ประเทศไทย" in squash(got.pages[0])
     assert "\u0e4d\u0e32" not in got.pages[0]
 
 
 # --- cleaning --------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("raw", "clean"), [
-    ("บทที่ ๑ ............................ ๕", "บทที่ ๑ ๕"),
-    ("สารบัญ . . . . . . . 3", "สารบัญ 3"),
-    ("ก าหนด   การ  \n\n\n\nถัดไป", "กำหนด การ\n\nถัดไป"),
-    ("บรรทัดแรก\n  ย่อหน้าใหม่\nต่อ", "บรรทัดแรก\n\nย่อหน้าใหม่\nต่อ"),
-    ("ร\uf70aาง\tรัฐธรรมนูญ", "ร่าง รัฐธรรมนูญ"),
-    ("...และอื่น ๆ", "...และอื่น ๆ"),
-])
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("บทที่ ๑ ............................ ๕", "บทที่ ๑ ๕"),
+        ("สารบัญ . . . . . . . 3", "สารบัญ 3"),
+        ("ก าหนด   การ  \n\n\n\nถัดไป", "กำหนด การ\n\nถัดไป"),
+        ("บรรทัดแรก\n  ย่อหน้าใหม่\nต่อ", "บรรทัดแรก\n\nย่อหน้าใหม่\nต่อ"),
+        ("ร\uf70aาง\tรัฐธรรมนูญ", "ร่าง รัฐธรรมนูญ"),
+        ("...และอื่น ๆ", "...และอื่น ๆ"),
+    ],
+)
 def test_clean_page_text(raw: str, clean: str) -> None:
     assert clean_page_text(raw) == clean

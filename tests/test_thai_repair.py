@@ -22,26 +22,52 @@ MAI_HAN_AKAT, MAITAIKHU = "\u0e31", "\u0e47"
 # (code point, Thai character) per HarfBuzz's Thai PUA fallback table, by range
 WINDOWS_PUA = [
     # RD: consonants without their descender
-    (0xF700, "ฐ"), (0xF70F, "ญ"),
+    (0xF700, "ฐ"),
+    (0xF70F, "ญ"),
     # SL: above vowels shifted left
-    (0xF701, SARA_I), (0xF702, SARA_II), (0xF703, SARA_UE), (0xF704, SARA_UEE),
-    (0xF710, MAI_HAN_AKAT), (0xF711, NIKHAHIT), (0xF712, MAITAIKHU),
+    (0xF701, SARA_I),
+    (0xF702, SARA_II),
+    (0xF703, SARA_UE),
+    (0xF704, SARA_UEE),
+    (0xF710, MAI_HAN_AKAT),
+    (0xF711, NIKHAHIT),
+    (0xF712, MAITAIKHU),
     # SDL: tones shifted down-left
-    (0xF705, MAI_EK), (0xF706, MAI_THO), (0xF707, MAI_TRI), (0xF708, MAI_CHATTAWA),
+    (0xF705, MAI_EK),
+    (0xF706, MAI_THO),
+    (0xF707, MAI_TRI),
+    (0xF708, MAI_CHATTAWA),
     (0xF709, THANTHAKHAT),
     # SD: tones shifted down
-    (0xF70A, MAI_EK), (0xF70B, MAI_THO), (0xF70C, MAI_TRI), (0xF70D, MAI_CHATTAWA),
+    (0xF70A, MAI_EK),
+    (0xF70B, MAI_THO),
+    (0xF70C, MAI_TRI),
+    (0xF70D, MAI_CHATTAWA),
     (0xF70E, THANTHAKHAT),
     # SL: tones shifted left
-    (0xF713, MAI_EK), (0xF714, MAI_THO), (0xF715, MAI_TRI), (0xF716, MAI_CHATTAWA),
+    (0xF713, MAI_EK),
+    (0xF714, MAI_THO),
+    (0xF715, MAI_TRI),
+    (0xF716, MAI_CHATTAWA),
     (0xF717, THANTHAKHAT),
     # SD: below vowels shifted down
-    (0xF718, SARA_U), (0xF719, SARA_UU), (0xF71A, PHINTHU),
+    (0xF718, SARA_U),
+    (0xF719, SARA_UU),
+    (0xF71A, PHINTHU),
 ]
 MAC_PUA = [
-    (0xF884, MAI_HAN_AKAT), (0xF885, SARA_I), (0xF888, SARA_UEE), (0xF889, MAITAIKHU),
-    (0xF88A, MAI_EK), (0xF88B, MAI_EK), (0xF88C, MAI_EK), (0xF88E, MAI_THO),
-    (0xF897, THANTHAKHAT), (0xF899, NIKHAHIT), (0xF89A, "ญ"), (0xF89B, SARA_U),
+    (0xF884, MAI_HAN_AKAT),
+    (0xF885, SARA_I),
+    (0xF888, SARA_UEE),
+    (0xF889, MAITAIKHU),
+    (0xF88A, MAI_EK),
+    (0xF88B, MAI_EK),
+    (0xF88C, MAI_EK),
+    (0xF88E, MAI_THO),
+    (0xF897, THANTHAKHAT),
+    (0xF899, NIKHAHIT),
+    (0xF89A, "ญ"),
+    (0xF89B, SARA_U),
     (0xF89E, "ฐ"),
 ]
 
@@ -56,19 +82,28 @@ def test_pua_code_point_maps_to_thai(code: int, char: str) -> None:
     assert PUA_MAP[code] == char
 
 
-@pytest.mark.parametrize(("broken", "fixed"), [
-    ("ร\uf70aาง", "ร่าง"),  # SD mai ek over a short consonant
-    ("ต\uf70bน", "ต้น"),  # SD mai tho
-    ("ศุกร\uf70e", "ศุกร์"),  # SD thanthakhat
-    ("ฝ\uf710กใฝ\uf705", "ฝักใฝ่"),  # SL mai han-akat, SDL mai ek over a tall consonant
-    ("เป\uf712น", "เป็น"),  # SL maitaikhu
-    ("ป\uf701ด", "ปิด"), ("ป\uf702", "ปี"), ("ฝ\uf704น", "ฝืน"),  # SL above vowels
-    ("ป\uf713า", "ป่า"), ("ป\uf714า", "ป้า"),  # SL tones
-    ("ฟ\uf706อง", "ฟ้อง"),  # SDL mai tho
-    ("ต\uf711\uf70bา", "ต้ำ"),  # SL nikhahit + SD mai tho + sara aa
-    ("ฐ\uf718", "ฐุ"), ("\uf700าน", "ฐาน"), ("\uf70fาติ", "ญาติ"),  # SD below, RD
-    ("ป\uf884น", "ปัน"), ("ก\uf88b", "ก่"),  # Mac code points
-])
+@pytest.mark.parametrize(
+    ("broken", "fixed"),
+    [
+        ("ร\uf70aาง", "ร่าง"),  # SD mai ek over a short consonant
+        ("ต\uf70bน", "ต้น"),  # SD mai tho
+        ("ศุกร\uf70e", "ศุกร์"),  # SD thanthakhat
+        ("ฝ\uf710กใฝ\uf705", "ฝักใฝ่"),  # SL mai han-akat, SDL mai ek over a tall consonant
+        ("เป\uf712น", "เป็น"),  # SL maitaikhu
+        ("ป\uf701ด", "ปิด"),
+        ("ป\uf702", "ปี"),
+        ("ฝ\uf704น", "ฝืน"),  # SL above vowels
+        ("ป\uf713า", "ป่า"),
+        ("ป\uf714า", "ป้า"),  # SL tones
+        ("ฟ\uf706อง", "ฟ้อง"),  # SDL mai tho
+        ("ต\uf711\uf70bา", "ต้ำ"),  # SL nikhahit + SD mai tho + sara aa
+        ("ฐ\uf718", "ฐุ"),
+        ("\uf700าน", "ฐาน"),
+        ("\uf70fาติ", "ญาติ"),  # SD below, RD
+        ("ป\uf884น", "ปัน"),
+        ("ก\uf88b", "ก่"),  # Mac code points
+    ],
+)
 def test_pua_text_is_repaired(broken: str, fixed: str) -> None:
     assert repair_pdf_text(broken) == fixed
 
@@ -79,19 +114,23 @@ def test_replacement_character_is_dropped() -> None:
 
 # --- sara am ------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("broken", "fixed"), [
-    ("ก" + NIKHAHIT + SARA_AA + "หนด", "กำหนด"),  # nikhahit + sara aa
-    ("น" + MAI_THO + NIKHAHIT + SARA_AA, "น้ำ"),  # tone first
-    ("น" + NIKHAHIT + MAI_THO + SARA_AA, "น้ำ"),  # nikhahit before the tone
-    ("ต" + NIKHAHIT + MAI_EK + SARA_AA, "ต่ำ"),
-    ("น" + SARA_AM + MAI_THO, "น้ำ"),  # tone typed after sara am
-    ("ก าหนด", "กำหนด"),  # nikhahit lost to a space
-    ("ด าเนินการ", "ดำเนินการ"),
-    ("น ้ า", "น้ำ"),
-    ("น้ า", "น้ำ"),
-    ("(ค ำแปล)", "(คำแปล)"),  # space before sara am
-    ("กระท า", "กระทำ"),
-])
+
+@pytest.mark.parametrize(
+    ("broken", "fixed"),
+    [
+        ("ก" + NIKHAHIT + SARA_AA + "หนด", "กำหนด"),  # nikhahit + sara aa
+        ("น" + MAI_THO + NIKHAHIT + SARA_AA, "น้ำ"),  # tone first
+        ("น" + NIKHAHIT + MAI_THO + SARA_AA, "น้ำ"),  # nikhahit before the tone
+        ("ต" + NIKHAHIT + MAI_EK + SARA_AA, "ต่ำ"),
+        ("น" + SARA_AM + MAI_THO, "น้ำ"),  # tone typed after sara am
+        ("ก าหนด", "กำหนด"),  # nikhahit lost to a space
+        ("ด าเนินการ", "ดำเนินการ"),
+        ("น ้ า", "น้ำ"),
+        ("น้ า", "น้ำ"),
+        ("(ค ำแปล)", "(คำแปล)"),  # space before sara am
+        ("กระท า", "กระทำ"),
+    ],
+)
 def test_sara_am_is_joined(broken: str, fixed: str) -> None:
     assert repair_pdf_text(broken) == fixed
 
@@ -108,28 +147,35 @@ def test_separate_words_are_not_joined() -> None:
 
 # --- mark ordering ------------------------------------------------------------------
 
-@pytest.mark.parametrize(("broken", "fixed"), [
-    ("ก" + MAI_EK + SARA_I + "น", "กิ่น"),  # tone before the above vowel
-    ("ท" + MAI_THO + MAI_HAN_AKAT + "ง", "ทั้ง"),  # tone before mai han-akat
-    ("ผ" + MAI_THO + SARA_UU, "ผู้"),  # tone before the below vowel
-    ("ส" + SARA_I + "ทธ" + THANTHAKHAT + SARA_I, "สิทธิ์"),  # thanthakhat before sara i
-    ("ที" + MAI_EK + MAI_EK, "ที่"),  # doubled mark
-    ("ที" + SARA_II + MAI_EK, "ที่"),  # doubled vowel
-])
+
+@pytest.mark.parametrize(
+    ("broken", "fixed"),
+    [
+        ("ก" + MAI_EK + SARA_I + "น", "กิ่น"),  # tone before the above vowel
+        ("ท" + MAI_THO + MAI_HAN_AKAT + "ง", "ทั้ง"),  # tone before mai han-akat
+        ("ผ" + MAI_THO + SARA_UU, "ผู้"),  # tone before the below vowel
+        ("ส" + SARA_I + "ทธ" + THANTHAKHAT + SARA_I, "สิทธิ์"),  # thanthakhat before sara i
+        ("ที" + MAI_EK + MAI_EK, "ที่"),  # doubled mark
+        ("ที" + SARA_II + MAI_EK, "ที่"),  # doubled vowel
+    ],
+)
 def test_marks_are_reordered(broken: str, fixed: str) -> None:
     assert normalize(broken) == fixed
     assert repair_pdf_text(broken) == fixed
 
 
-@pytest.mark.parametrize(("broken", "fixed"), [
-    ("ปั จจุบัน", "ปัจจุบัน"),  # space after mai han-akat
-    ("แบ่งปั น", "แบ่งปัน"),
-    ("กั้ น", "กั้น"),
-    ("ที ่", "ที่"),  # space before a tone
-    ("ก ุ", "กุ"),  # space before a below vowel
-    ("\u0e49หนา ๑", "หน้า ๑"),  # tone stored in front of its word (visual order)
-    ("\u0e48เลม ๑๔๐", "เล่ม ๑๔๐"),
-])
+@pytest.mark.parametrize(
+    ("broken", "fixed"),
+    [
+        ("ปั จจุบัน", "ปัจจุบัน"),  # space after mai han-akat
+        ("แบ่งปั น", "แบ่งปัน"),
+        ("กั้ น", "กั้น"),
+        ("ที ่", "ที่"),  # space before a tone
+        ("ก ุ", "กุ"),  # space before a below vowel
+        ("\u0e49หนา ๑", "หน้า ๑"),  # tone stored in front of its word (visual order)
+        ("\u0e48เลม ๑๔๐", "เล่ม ๑๔๐"),
+    ],
+)
 def test_spacing_and_visual_order_artefacts(broken: str, fixed: str) -> None:
     assert repair_pdf_text(broken) == fixed
 
@@ -139,6 +185,7 @@ def test_orphan_mark_without_a_dictionary_fix_is_kept() -> None:
 
 
 # --- zero width ---------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("invisible", ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"])
 def test_zero_width_characters_are_removed(invisible: str) -> None:

@@ -43,8 +43,9 @@ def installed_languages() -> frozenset[str]:
     if exe is None:
         return frozenset()
     try:
-        done = subprocess.run([exe, "--list-langs"], capture_output=True, text=True,
-                              timeout=30, check=False)
+        done = subprocess.run(
+            [exe, "--list-langs"], capture_output=True, text=True, timeout=30, check=False
+        )
     except (OSError, subprocess.TimeoutExpired) as exc:
         log.warning("tesseract --list-langs failed: %s", exc)
         return frozenset()
@@ -54,8 +55,7 @@ def installed_languages() -> frozenset[str]:
 
 
 def _missing(what: str) -> Unavailable:
-    return Unavailable(f"OCR unavailable ({what} not installed)",
-                       f"ทำ OCR ไม่ได้ (ไม่ได้ติดตั้ง {what})")
+    return Unavailable(f"OCR unavailable ({what} not installed)", f"ทำ OCR ไม่ได้ (ไม่ได้ติดตั้ง {what})")
 
 
 def ocr_unavailable_reason(lang: str) -> Unavailable | None:
@@ -86,11 +86,23 @@ def render_page(pdf: Path, number: int, dpi: int, out_dir: Path) -> Path:
         OcrError: When ``pdftoppm`` fails or writes nothing.
     """
     exe = shutil.which("pdftoppm") or "pdftoppm"
-    cmd = [exe, "-f", str(number), "-l", str(number), "-r", str(dpi), "-gray", "-png",
-           str(pdf), str(out_dir / "page")]
+    cmd = [
+        exe,
+        "-f",
+        str(number),
+        "-l",
+        str(number),
+        "-r",
+        str(dpi),
+        "-gray",
+        "-png",
+        str(pdf),
+        str(out_dir / "page"),
+    ]
     try:
-        done = subprocess.run(cmd, capture_output=True, text=True,
-                              timeout=RENDER_TIMEOUT_S, check=False)
+        done = subprocess.run(
+            cmd, capture_output=True, text=True, timeout=RENDER_TIMEOUT_S, check=False
+        )
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise OcrError(f"pdftoppm failed: {exc}") from exc
     images = sorted(out_dir.glob("page*.png"))
@@ -121,8 +133,7 @@ def ocr_page(pdf: Path, number: int, *, lang: str = "tha+eng", dpi: int = 300) -
         image = render_page(pdf, number, dpi, Path(tmp))
         log.info("%s: OCR of page %d (%s, %d dpi)", pdf.name, number, lang, dpi)
         try:
-            text: str = pytesseract.image_to_string(str(image), lang=lang,
-                                                    timeout=OCR_TIMEOUT_S)
+            text: str = pytesseract.image_to_string(str(image), lang=lang, timeout=OCR_TIMEOUT_S)
         except (RuntimeError, OSError, pytesseract.TesseractError) as exc:
             raise OcrError(f"tesseract failed: {exc}") from exc
     return text

@@ -44,8 +44,11 @@ _INDENT = re.compile(r"^[ \t\u00a0\u3000]{2,}\S")
 _PDF_DATE = re.compile(r"^(?:D:)?(\d{4})")
 _TITLE_PREFIX = re.compile(r"^Microsoft (?:Word|PowerPoint|Excel) - ", re.IGNORECASE)
 _FILE_EXT = re.compile(r"\.(?:docx?|pptx?|xlsx?|odt|pdf|indd|rtf|txt)$", re.IGNORECASE)
-_NO_TITLE = re.compile(r"^(?:untitled|document|title|presentation|powerpoint presentation"
-                       r"|slide|new document|ไม่มีชื่อ)\s*\d*$", re.IGNORECASE)
+_NO_TITLE = re.compile(
+    r"^(?:untitled|document|title|presentation|powerpoint presentation"
+    r"|slide|new document|ไม่มีชื่อ)\s*\d*$",
+    re.IGNORECASE,
+)
 _SHOW_TEXT = (b"Tj", b"TJ", b"Do")  # dropped inside a pagination artifact
 
 
@@ -74,8 +77,11 @@ def clean_page_text(text: str) -> str:
 
 def _is_pagination(operands: list[object]) -> bool:
     props = operands[1] if len(operands) > 1 else None
-    return (operands[0] == "/Artifact" and isinstance(props, DictionaryObject)
-            and props.get("/Type") == "/Pagination")
+    return (
+        operands[0] == "/Artifact"
+        and isinstance(props, DictionaryObject)
+        and props.get("/Type") == "/Pagination"
+    )
 
 
 def drop_pagination_artifacts(page: PageObject, reader: PdfReader) -> None:
@@ -117,19 +123,25 @@ def _open(path: Path, name: str) -> PdfReader:
     try:
         reader = PdfReader(path)
         if reader.is_encrypted and reader.decrypt("") == PasswordType.NOT_DECRYPTED:
-            raise EncryptedFileError(name, "ไฟล์ PDF นี้มีรหัสผ่าน เปิดอ่านไม่ได้",
-                                     "the PDF is password protected")
+            raise EncryptedFileError(
+                name, "ไฟล์ PDF นี้มีรหัสผ่าน เปิดอ่านไม่ได้", "the PDF is password protected"
+            )
         if not reader.pages:
             raise EmptyFileError(name, "ไฟล์ PDF นี้ไม่มีหน้าใดเลย", "the PDF has no pages")
     except DependencyError as exc:
         raise EncryptedFileError(
-            name, "ไฟล์ PDF นี้เข้ารหัสแบบ AES ต้องติดตั้งแพ็กเกจ cryptography ก่อน",
-            f"the PDF is encrypted and cannot be decrypted here: {exc}") from exc
+            name,
+            "ไฟล์ PDF นี้เข้ารหัสแบบ AES ต้องติดตั้งแพ็กเกจ cryptography ก่อน",
+            f"the PDF is encrypted and cannot be decrypted here: {exc}",
+        ) from exc
     except (EncryptedFileError, EmptyFileError):
         raise
     except Exception as exc:  # pypdf raises many types on malformed input
-        raise CorruptFileError(name, "ไฟล์ PDF เสียหายหรือไม่ใช่ไฟล์ PDF",
-                               f"damaged or not a PDF ({type(exc).__name__}: {exc})") from exc
+        raise CorruptFileError(
+            name,
+            "ไฟล์ PDF เสียหายหรือไม่ใช่ไฟล์ PDF",
+            f"damaged or not a PDF ({type(exc).__name__}: {exc})",
+        ) from exc
     return reader
 
 
@@ -185,8 +197,13 @@ def _warning(number: int, english: str, thai: str) -> str:
     return f"page {number}: {english} / หน้า {number}: {thai}"
 
 
-def extract_pdf(path: Path, *, ocr: Literal["auto", "off"] = "auto", ocr_lang: str = "tha+eng",
-                ocr_dpi: int = 300) -> Extracted:
+def extract_pdf(
+    path: Path,
+    *,
+    ocr: Literal["auto", "off"] = "auto",
+    ocr_lang: str = "tha+eng",
+    ocr_dpi: int = 300,
+) -> Extracted:
     """Extract, repair and clean the text of every page of a PDF.
 
     A page with no usable text layer (fewer than :data:`MIN_TEXT_CHARS` letters
@@ -222,16 +239,14 @@ def extract_pdf(path: Path, *, ocr: Literal["auto", "off"] = "auto", ocr_lang: s
             text = _raw_text(page, reader)
         except Exception as exc:  # one unreadable page must not lose the others
             log.warning("%s: page %d unreadable: %s", name, number, exc)
-            warnings.append(_warning(number, f"unreadable ({type(exc).__name__})",
-                                     "อ่านข้อความไม่ได้"))
+            warnings.append(_warning(number, f"unreadable ({type(exc).__name__})", "อ่านข้อความไม่ได้"))
             pages.append("")
             failed += 1
             continue
         if not _usable(text) and _has_image(page):
             scanned.append(number)
             reason = reason or ocr_unavailable_reason(ocr_lang)
-            read = _ocr(path, number, reason=reason, lang=ocr_lang, dpi=ocr_dpi,
-                        warnings=warnings)
+            read = _ocr(path, number, reason=reason, lang=ocr_lang, dpi=ocr_dpi, warnings=warnings)
             text = read if _alnum(read) > _alnum(text) else text
         pages.append(clean_page_text(text))
     if not any(pages):
@@ -240,12 +255,18 @@ def extract_pdf(path: Path, *, ocr: Literal["auto", "off"] = "auto", ocr_lang: s
     return Extracted(pages=tuple(pages), title=title, year=year, warnings=tuple(warnings))
 
 
-def _ocr(path: Path, number: int, *, reason: Unavailable | None, lang: str, dpi: int,
-         warnings: list[str]) -> str:
+def _ocr(
+    path: Path, number: int, *, reason: Unavailable | None, lang: str, dpi: int, warnings: list[str]
+) -> str:
     """OCR one scanned page, or record why not; ``""`` when nothing was read."""
     if reason is not None:
-        warnings.append(_warning(number, f"no text layer (scanned image), {reason.english}",
-                                 f"ไม่มีชั้นข้อความ (ภาพสแกน) {reason.thai}"))
+        warnings.append(
+            _warning(
+                number,
+                f"no text layer (scanned image), {reason.english}",
+                f"ไม่มีชั้นข้อความ (ภาพสแกน) {reason.thai}",
+            )
+        )
         return ""
     try:
         text = ocr_page(path, number, lang=lang, dpi=dpi)
@@ -254,20 +275,25 @@ def _ocr(path: Path, number: int, *, reason: Unavailable | None, lang: str, dpi:
         warnings.append(_warning(number, f"OCR failed: {exc}", f"ทำ OCR ไม่สำเร็จ: {exc}"))
         return ""
     if not text.strip():
-        warnings.append(_warning(number, "scanned image, OCR found no text",
-                                 "ภาพสแกน OCR ไม่พบข้อความ"))
+        warnings.append(
+            _warning(number, "scanned image, OCR found no text", "ภาพสแกน OCR ไม่พบข้อความ")
+        )
     return text
 
 
-def _raise_empty(name: str, n_pages: int, failed: int, scanned: list[int],
-                 reason: Unavailable | None) -> None:
+def _raise_empty(
+    name: str, n_pages: int, failed: int, scanned: list[int], reason: Unavailable | None
+) -> None:
     if failed == n_pages:
-        raise CorruptFileError(name, "ไฟล์ PDF เสียหาย อ่านข้อความไม่ได้สักหน้า",
-                               "damaged: no page could be read")
+        raise CorruptFileError(
+            name, "ไฟล์ PDF เสียหาย อ่านข้อความไม่ได้สักหน้า", "damaged: no page could be read"
+        )
     if scanned:
         pages = ", ".join(map(str, scanned))
         why = reason or Unavailable("OCR found no text", "OCR ไม่พบข้อความ")
         raise EmptyFileError(
-            name, f"ไม่มีข้อความ: หน้า {pages} เป็นภาพสแกนที่ไม่มีชั้นข้อความ; {why.thai}",
-            f"no text: scanned page(s) {pages} without a text layer; {why.english}")
+            name,
+            f"ไม่มีข้อความ: หน้า {pages} เป็นภาพสแกนที่ไม่มีชั้นข้อความ; {why.thai}",
+            f"no text: scanned page(s) {pages} without a text layer; {why.english}",
+        )
     raise EmptyFileError(name, "ไม่พบข้อความในไฟล์ PDF นี้", "no extractable text on any page")
