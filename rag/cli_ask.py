@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from rag.answer import Turn, answer, answer_json, stream_answer
-from rag.cli_common import config_from_args, parse_filters
+from rag.cli_common import add_filter_argument, config_from_args, parse_filters
 from rag.cli_search import read_queries
 from rag.data import Answer
 from rag.errors import InputError
@@ -132,12 +132,7 @@ def add_ask_parser(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("question", nargs="?", help="the question (Thai or English)")
     p.add_argument("--llm", metavar="URL", help="OpenAI-compatible endpoint for this call")
     p.add_argument("--k", type=int, default=None, help="passages retrieved (default retrieval_k)")
-    p.add_argument(
-        "--filter",
-        action="append",
-        metavar="KEY=VALUE",
-        help="doc_id, file_type, year or collection; repeat for more",
-    )
+    add_filter_argument(p)
     p.add_argument("--batch", metavar="FILE.jsonl", help='{"qid", "question", "history"?} lines')
     p.add_argument("--out", help="write batch answers here instead of stdout")
     p.add_argument("--json", action="store_true", help="JSON output (batches always are)")

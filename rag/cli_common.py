@@ -53,3 +53,13 @@ def common_parser() -> argparse.ArgumentParser:
     common.add_argument("--config", type=Path, default=None, help="TOML config (default rag.toml)")
     common.add_argument("-v", "--verbose", action="store_true", help="log details to stderr")
     return common
+
+
+def add_filter_argument(parser: argparse.ArgumentParser) -> None:
+    """The repeatable ``--filter KEY=VALUE`` option (see :func:`parse_filters`)."""
+    parser.add_argument(
+        "--filter",
+        action="append",
+        metavar="KEY=VALUE",
+        help="doc_id, file_type, year or collection; repeat for more",
+    )

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO, get_args
 
-from rag.cli_common import config_from_args, parse_filters
+from rag.cli_common import add_filter_argument, config_from_args, parse_filters
 from rag.data import Hit
 from rag.errors import InputError
 from rag.filters import Where
@@ -104,12 +104,7 @@ def add_search_parser(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("query", nargs="?", help="the question (Thai or English)")
     p.add_argument("--k", type=int, default=5, help="number of hits (default 5)")
     p.add_argument("--mode", choices=get_args(Mode), default="hybrid")
-    p.add_argument(
-        "--filter",
-        action="append",
-        metavar="KEY=VALUE",
-        help="doc_id, file_type, year or collection; repeat for more",
-    )
+    add_filter_argument(p)
     p.add_argument("--batch", metavar="FILE.jsonl", help='{"qid", "question"} lines')
     p.add_argument("--out", help="write batch results here instead of stdout")
     p.add_argument("--json", action="store_true", help="JSON output")

