@@ -116,6 +116,21 @@ def chunk_page(page: Page, count_tokens: TokenCounter, budget: int, overlap: int
     return chunks
 
 
+# Bump when sentence or chunk boundaries change for the same text and settings, so
+# existing indexes re-chunk their stored pages (2: PDF line wraps between Thai
+# letters no longer end sentences; an open parenthesis runs on).
+CHUNKING_VERSION = 2
+
+
+def chunking_key(budget: int, overlap: int) -> str:
+    """How an index's chunks were cut; when it changes, stored pages are re-chunked.
+
+    >>> chunking_key(200, 40)
+    'v2:200:40'
+    """
+    return f"v{CHUNKING_VERSION}:{budget}:{overlap}"
+
+
 def chunk_pages(
     pages: Sequence[Page], count_tokens: TokenCounter, budget: int, overlap: int
 ) -> list[Chunk]:

@@ -17,6 +17,7 @@ from typing import Any
 from llama_index.core.base.embeddings.base import BaseEmbedding
 
 from rag.bm25 import ThaiBM25, tokenize_many
+from rag.chunking import chunk_pages, chunking_key
 from rag.config import Config
 from rag.data import Chunk, DocMeta
 from rag.embed import count_tokens, embedder_id, make_embedder
@@ -143,6 +144,7 @@ class Index:
         Returns:
             Per-file results and what the sync changed.
         """
+        self._rechunk_if_stale()
         report = ingest(
             paths,
             self.cfg,
@@ -152,6 +154,31 @@ class Index:
             on_file=on_file,
         )
         return report, self.sync(on_embed)
+
+    def _rechunk_if_stale(self) -> int:
+        """Re-chunk every stored document when the chunking settings or code changed.
+
+        Pages are kept in the manifest, so no file is read again; :meth:`sync` then
+        embeds the new chunks (the embedding cache covers unchanged text).
+
+        Returns:
+            The number of documents re-chunked.
+        """
+        want = chunking_key(self.cfg.chunk_tokens, self.cfg.chunk_overlap)
+        if self.manifest.get_meta("chunking") == want:
+            return 0
+        rows = self.manifest.documents()
+        with self.manifest.transaction():
+            if rows:
+                counter = count_tokens(self.embedder)
+                budget, overlap = self.cfg.chunk_tokens, self.cfg.chunk_overlap
+                for row in rows:
+                    pages = self.manifest.pages(row.meta.doc_id)
+                    chunks = chunk_pages(pages, counter, budget, overlap)
+                    self.manifest.replace_chunks(row.meta.doc_id, chunks)
+                log.info("re-chunking %d documents for chunking %s", len(rows), want)
+            self.manifest.set_meta("chunking", want)
+        return len(rows)
 
     def sync(self, progress: Callable[[int, int], None] | None = None) -> SyncResult:
         """Make Chroma and BM25 hold exactly the manifest's chunks."""

@@ -171,6 +171,15 @@ class Manifest:
             [(c.chunk_id, c.doc_id, c.page, c.start, c.end, c.text) for c in chunks],
         )
 
+    def replace_chunks(self, doc_id: str, chunks: list[Chunk]) -> None:
+        """Replace a document's chunks, keeping its pages (after a chunking change)."""
+        self._db.execute("DELETE FROM chunks WHERE doc_id=?", (doc_id,))
+        self._db.executemany(
+            "INSERT OR REPLACE INTO chunks VALUES(?,?,?,?,?,?)",
+            [(c.chunk_id, c.doc_id, c.page, c.start, c.end, c.text) for c in chunks],
+        )
+        self._db.execute("UPDATE documents SET chunks=? WHERE doc_id=?", (len(chunks), doc_id))
+
     def delete_document(self, doc_id: str) -> None:
         """Delete a document, its pages and chunks."""
         self._db.execute("DELETE FROM documents WHERE doc_id=?", (doc_id,))

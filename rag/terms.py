@@ -149,28 +149,73 @@ def coverage(terms: Terms, text: str) -> float:
     return sum(w for t, w in terms.items() if matches(t, text)) / total
 
 
-def _pack(parts: list[tuple[int, int]], max_chars: int) -> list[tuple[int, int]]:
-    """Greedily join consecutive spans while the joined span fits ``max_chars``."""
-    out: list[tuple[int, int]] = []
-    for start, end in parts:
-        if out and end - out[-1][0] <= max_chars:
-            out[-1] = (out[-1][0], end)
+def _gap_cost(text: str, left: int, right: int, depth: int) -> int:
+    """How bad a cut is in the gap ``text[left:right]`` between two pieces.
+
+    0 between Thai clauses (Thai marks clauses with a space); 1 next to a number
+    (Thai also writes spaces around numbers: ``อายุ 15 ปีขึ้นไป``); 2 at a bare line
+    break between Thai letters or inside an unspaced run (PDF text wraps lines
+    between words, where the source had no space); 3 inside parentheses.
+    """
+    if depth > 0:
+        return 3
+    before, after = text[left - 1], text[right]
+    if left == right or (text[left:right] == "\n" and is_thai(before) and is_thai(after)):
+        return 2
+    return 1 if before.isdigit() or after.isdigit() else 0
+
+
+def _pieces(
+    text: str, start: int, end: int, max_chars: int
+) -> tuple[list[tuple[int, int]], list[int]]:
+    """Space-separated pieces (words for an over-long run) and the cost of each gap."""
+    pieces: list[tuple[int, int]] = []
+    costs: list[int] = []
+    depth = 0
+    for m in _SPACE_RUNS.finditer(text, start, end):
+        if pieces:
+            costs.append(_gap_cost(text, pieces[-1][1], m.start(), depth))
+        if m.end() - m.start() <= max_chars:
+            pieces.append((m.start(), m.end()))
         else:
-            out.append((start, end))
-    return out
+            words = [(m.start() + a, m.start() + b) for a, b in word_spans(m.group())]
+            pieces += words
+            costs += [2] * (len(words) - 1)
+        depth = max(0, depth + m.group().count("(") - m.group().count(")"))
+    return pieces, costs
 
 
 def _cut(text: str, start: int, end: int, max_chars: int) -> list[tuple[int, int]]:
-    """A sentence as clauses cut at spaces (words for a long unspaced run), packed."""
+    """A long sentence as spans of at most ``max_chars``, cut at the best gaps.
+
+    Each span is filled up to ``max_chars``, then cut at the cheapest gap (see
+    :func:`_gap_cost`) that keeps it at least a third full, the latest on a tie.
+
+    >>> t = "แผนระยะ 5 ปี (พ.ศ. 2566–2570) ซึ่งตั้งเป้าหมายให้ลดลง"
+    >>> [t[s:e] for s, e in _cut(t, 0, len(t), 36)]
+    ['แผนระยะ 5 ปี (พ.ศ. 2566–2570)', 'ซึ่งตั้งเป้าหมายให้ลดลง']
+    """
     if end - start <= max_chars:
         return [(start, end)]
-    parts: list[tuple[int, int]] = []
-    for m in _SPACE_RUNS.finditer(text, start, end):
-        if m.end() - m.start() <= max_chars:
-            parts.append((m.start(), m.end()))
-        else:
-            parts += [(m.start() + s, m.start() + e) for s, e in word_spans(m.group())]
-    return _pack(parts, max_chars)
+    pieces, costs = _pieces(text, start, end, max_chars)
+    out: list[tuple[int, int]] = []
+    i = 0
+    while i < len(pieces):
+        j = i
+        while j + 1 < len(pieces) and pieces[j + 1][1] - pieces[i][0] <= max_chars:
+            j += 1
+        if j + 1 == len(pieces):
+            out.append((pieces[i][0], pieces[j][1]))
+            break
+        floor = pieces[i][0] + max_chars // 3
+        k = min(
+            (k for k in range(i, j + 1) if pieces[k][1] >= floor),
+            key=lambda k: (costs[k], -k),
+            default=j,
+        )
+        out.append((pieces[i][0], pieces[k][1]))
+        i = k + 1
+    return out
 
 
 @lru_cache(maxsize=8192)

@@ -301,13 +301,41 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 
 
 def _segment_block(block: str, offset: int) -> list[tuple[int, int]]:
-    # a single newline inside a block is a soft line wrap: segment it as a space
-    flat = block.replace("\n", " ")
+    r"""Sentences of one paragraph, as spans of the page text.
+
+    A single newline inside a paragraph is a soft line wrap. Between two Thai
+    letters it is dropped before segmenting (Thai wraps between words, where the
+    source had no space, and crfcut reads a space as a likely sentence end);
+    elsewhere it reads as a space. A sentence that leaves a parenthesis open
+    runs on into the next one.
+
+    >>> b = "แผน 5 ปี (พ.ศ. 2566–2570) ซึ่งตั้งเป้าหมาย\nให้ลดลง"
+    >>> [b[s:e] for s, e in _segment_block(b, 0)] == [b]
+    True
+    """
+    keep = [
+        i
+        for i, ch in enumerate(block)
+        if ch != "\n"
+        or not (0 < i < len(block) - 1 and is_thai(block[i - 1]) and is_thai(block[i + 1]))
+    ]
+    flat = "".join(" " if block[i] == "\n" else block[i] for i in keep)
     if not any(is_thai(c) for c in flat):
         pieces = _SENT_END_LATIN.split(flat)
     else:
         pieces = _sent_tokenize_fn()(flat, engine="crfcut")
-    return _spans_of(pieces, flat, offset)
+    spans: list[tuple[int, int]] = []
+    for s, e in _spans_of(pieces, flat, 0):
+        start, end = offset + keep[s], offset + keep[e - 1] + 1
+        if spans and _open_paren(block[spans[-1][0] - offset : spans[-1][1] - offset]):
+            spans[-1] = (spans[-1][0], end)
+        else:
+            spans.append((start, end))
+    return spans
+
+
+def _open_paren(text: str) -> bool:
+    return text.count("(") > text.count(")")
 
 
 def sentences(text: str) -> list[str]:

@@ -149,3 +149,33 @@ def test_hostile_file_names(env, tmp_path, name):
     [result] = [f for f in report.files if f.path.endswith(display_name(target.name))]
     assert result.status == "new" and result.chunks == 1
     assert "\u202e" not in result.path
+
+
+def test_changed_chunk_settings_rechunk_stored_pages(tmp_path):
+    """A new chunk budget re-chunks what is indexed, without re-reading the files."""
+    from rag.index import Index
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    text = "\n\n".join(PAGES * 3)
+    (docs / "alcohol.md").write_text(text, encoding="utf-8")
+    base = load_config(env={}).with_(index_dir=tmp_path / "index", chunk_overlap=0)
+
+    def ingest_with(tokens):
+        index = Index(base.with_(chunk_tokens=tokens))
+        try:
+            report, _ = index.ingest([docs])
+            return report, index.manifest.chunks(), index.doctor()
+        finally:
+            index.close()
+
+    report, wide, problems = ingest_with(200)
+    assert report.counts["new"] == 1 and not problems
+    (docs / "alcohol.md").unlink()  # the stored pages are enough from here on
+    report, narrow, problems = ingest_with(24)
+    assert not report.counts.get("new")
+    assert len(narrow) > len(wide) and not problems
+    assert {c.chunk_id for c in narrow}.isdisjoint({c.chunk_id for c in wide})
+    assert all(text[c.start : c.end] == c.text for c in narrow)
+    _, again, _ = ingest_with(24)
+    assert [c.chunk_id for c in again] == [c.chunk_id for c in narrow]
