@@ -1,35 +1,22 @@
 """The staff area's "run the evaluation" button: a question set in, a report path out.
 
-It runs :mod:`rag.evaluate` (the ``rag eval`` runner) and writes the same
-reports. While that module is absent it raises a clear "not available yet" error.
+It runs :mod:`rag.evaluate` (the ``rag eval`` runner) and writes the same reports.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import re
 from collections.abc import Callable
 from pathlib import Path
 
 from rag.config import Config
-from rag.errors import InputError, RagError
+from rag.errors import InputError
 
 _SET_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
-_EVAL_MODULES = ("rag.evaluate", "rag.qsets", "rag.report")
-
-
-def _not_available() -> RagError:
-    return RagError(
-        "rag.evaluate",
-        "ระบบประเมินผลยังไม่พร้อมใช้งาน",
-        "evaluation is not available yet (rag.evaluate has not landed)",
-    )
 
 
 def available_sets() -> list[str]:
-    """Question sets whose data is present here (empty when evaluation is unavailable)."""
-    if any(importlib.util.find_spec(m) is None for m in _EVAL_MODULES):
-        return []
+    """Question sets whose data is present here."""
     from rag.qsets import SET_NAMES, missing_data
 
     return [name for name in SET_NAMES if not missing_data(name)]
@@ -62,12 +49,10 @@ def run_evaluation(
         Path of the Markdown report (``.html`` and ``.json`` share its stem).
 
     Raises:
-        RagError: The name is invalid or unknown, or evaluation is not available.
+        RagError: The name is invalid or unknown.
     """
     if not _SET_NAME.match(set_name):
         raise InputError(set_name, "ชื่อชุดคำถามไม่ถูกต้อง", "invalid question-set name")
-    if any(importlib.util.find_spec(m) is None for m in _EVAL_MODULES):
-        raise _not_available()
     from rag.evaluate import prepare_index, run_eval
     from rag.qsets import load_set
     from rag.report import write_reports

@@ -347,3 +347,28 @@ def test_missing_shared_skips_with_a_message(monkeypatch, tmp_path, capsys):
     assert code == 0
     assert "skipped" in capsys.readouterr().err
     assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.eval
+@pytest.mark.slow
+def test_staff_evaluation_button_writes_a_gated_report(tmp_path):
+    """The staff area's hook runs the real runner and lists threshold misses."""
+    from rag.config import Config
+    from rag.staff_eval import available_sets, run_evaluation
+
+    assert "demo" in available_sets()
+    seen: list[tuple[int, int]] = []
+    report = run_evaluation(
+        "demo",
+        Config(index_dir=tmp_path / "live"),
+        tmp_path / "reports",
+        limit=3,
+        thresholds=Path("eval/thresholds.toml"),
+        on_question=lambda done, total: seen.append((done, total)),
+    )
+    assert report.suffix == ".md" and report.with_suffix(".html").exists()
+    assert seen[-1] == (3, 3)
+    assert (tmp_path / "live" / "eval-demo").is_dir()  # apart from the live index
+    data = json.loads(report.with_suffix(".json").read_text(encoding="utf-8"))
+    assert data["metrics"]["questions"] == 3
+    assert "| hit_at_5 |" in report.read_text(encoding="utf-8")
