@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import shutil
 import subprocess
 import sys
 import time
@@ -185,6 +186,9 @@ def main() -> int:
     report: dict[str, Any] = {"questions": len(qids)}
 
     closed = args.work / "closed"
+    noisy = args.work / "distractors"
+    for stale in (closed, noisy):  # cold start: the ingest timings include embedding
+        shutil.rmtree(stale, ignore_errors=True)
     report["ingest_seconds"] = round(
         run([*RAG, "ingest", "-q", "--index", str(closed), str(data / "corpus.jsonl")]), 1
     )
@@ -196,7 +200,6 @@ def main() -> int:
         closed, data / "queries.jsonl", gold, qids=qids, held_out=held_out, work=args.work
     )
 
-    noisy = args.work / "distractors"
     news = args.work / "distractors.jsonl"
     index = Index(load_config(env={}).with_(index_dir=closed))
     per_chunk = sum(len(c.text) for c in index.manifest.chunks()) // max(
