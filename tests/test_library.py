@@ -14,7 +14,7 @@ from rag.errors import InputError, RagError
 from rag.index import Index
 from rag.library import UPLOADS, Library, safe_name
 from rag.rwlock import RWLock
-from rag.staff_eval import run_evaluation
+from rag.staff_eval import available_sets, run_evaluation
 from tests.thaidocs import make_pdf
 
 FACT = "โครงการสวนผักดาดฟ้าบางกะปิมีครัวเรือนเข้าร่วม 4,321 ครัวเรือนในปี 2568"
@@ -184,13 +184,14 @@ def test_rwlock_writer_waits_for_readers_and_guard_releases() -> None:
 
 @pytest.mark.slow
 def test_evaluation_button_writes_a_report(tmp_path: Path) -> None:
+    assert "demo" in available_sets()
     ticks: list[tuple[int, int]] = []
     report = run_evaluation(
         "demo",
         Config(index_dir=tmp_path / "index"),
         tmp_path / "reports",
         limit=2,
-        thresholds=None,
+        thresholds=Path("eval/thresholds.toml"),
         on_question=lambda done, total: ticks.append((done, total)),
     )
     assert report.suffix == ".md" and report.with_suffix(".html").exists()
