@@ -2,8 +2,9 @@
 
 ``rag eval --set demo [--config FILE] [--limit N] [--index DIR]`` ingests the set's
 documents into its own index (``indexes/eval-<set>`` unless ``--index``), answers
-every question, writes ``eval/reports/<UTC stamp>-<set>.{json,md,html}`` and exits 1
-when a metric misses its threshold in ``eval/thresholds.toml``. A set whose data
+every question, writes ``eval/reports/<UTC stamp>-<set>.{json,md,html}`` (per-question
+records in ``.results.jsonl.gz``) and exits 1 when a metric misses its threshold in
+``eval/thresholds.toml``. A set whose data
 (``../shared``) is absent is skipped with a message and exit status 0.
 """
 

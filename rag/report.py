@@ -1,8 +1,8 @@
 """Evaluation reports: JSON, Markdown and a self-contained HTML page with plots.
 
-Reports are named ``<UTC stamp>-<key>.{json,md,html}`` where the key is the set name,
-or ``<set>-limit<N>`` for a ``--limit`` run (so a quick partial run never replaces
-the full one). Only the latest run of a key is kept: after writing a run, the
+Reports are named ``<UTC stamp>-<key>.{json,md,html,results.jsonl.gz}``, where the
+key is the set name, or ``<set>-limit<N>`` for a ``--limit`` run (so a quick partial
+run never replaces the full one). Only the latest run of a key is kept: after writing a run, the
 older files of that key are deleted, and the previous run's metrics are copied
 into the new report (``previous``) for the regression table.
 
@@ -13,6 +13,7 @@ is written); their labels are ASCII so no Thai font is needed.
 from __future__ import annotations
 
 import base64
+import gzip
 import html
 import io
 import json
@@ -24,7 +25,8 @@ from typing import Any
 from rag.evaluate import ANSWERABLE_METRICS, LOWER_IS_BETTER, EvalRun
 from rag.metrics import mean_defined
 
-_NAME = re.compile(r"^(\d{8}T\d{6}Z)-(.+)\.(json|md|html)$")
+_NAME = re.compile(r"^(\d{8}T\d{6}Z)-(.+?)\.(json|md|html|results\.jsonl\.gz)$")
+RESULTS_SUFFIX = ".results.jsonl.gz"
 HEADLINE = (*ANSWERABLE_METRICS, "refusal_accuracy", "false_refusals", "groundedness")
 TAG_COLUMNS: tuple[str, ...] = ("questions", "hit_at_5", "mrr_at_10", "answer_f1")
 TAG_COLUMNS += ("containment", "citation_precision", "refusal_accuracy", "groundedness")
@@ -44,6 +46,17 @@ def find_previous(reports_dir: Path, key: str) -> tuple[Path, dict[str, Any]] | 
     if not found:
         return None
     return found[-1], json.loads(found[-1].read_text(encoding="utf-8"))
+
+
+def results_path(report_json: Path) -> Path:
+    """The per-question records that go with a JSON report."""
+    return report_json.with_name(report_json.name.removesuffix(".json") + RESULTS_SUFFIX)
+
+
+def read_results(report_json: Path) -> list[dict[str, Any]]:
+    """The per-question records of a JSON report, in question order."""
+    text = gzip.decompress(results_path(report_json).read_bytes()).decode("utf-8")
+    return [json.loads(line) for line in text.splitlines()]
 
 
 def _quality(result: dict[str, Any]) -> float:
@@ -281,17 +294,26 @@ def html_page(data: dict[str, Any]) -> str:
 def write_reports(run: EvalRun, reports_dir: Path, failed: list[str]) -> list[Path]:
     """Write the JSON, Markdown and HTML of a run; delete older reports of its key.
 
+    The JSON holds the summary; the per-question records go beside it, one JSON line
+    each, gzip-compressed (:func:`read_results`): for XQuAD-th they are megabytes of
+    Thai answers and quotes that compress about tenfold.
+
     Returns:
-        The three files written.
+        The JSON, Markdown, HTML and per-question files written.
     """
     reports_dir.mkdir(parents=True, exist_ok=True)
     key = report_key(run)
     data = report_data(run, find_previous(reports_dir, key), failed)
     stem = f"{run.started.strftime('%Y%m%dT%H%M%SZ')}-{key}"
     written = [reports_dir / f"{stem}.{ext}" for ext in ("json", "md", "html")]
-    written[0].write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    written.append(results_path(written[0]))
+    summary = {k: v for k, v in data.items() if k != "results"}
+    summary["results_file"] = written[3].name
+    written[0].write_text(json.dumps(summary, ensure_ascii=False), encoding="utf-8")
     written[1].write_text(markdown(data), encoding="utf-8")
     written[2].write_text(html_page(data), encoding="utf-8")
+    lines = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in data["results"])
+    written[3].write_bytes(gzip.compress(lines.encode("utf-8"), mtime=0))
     for path in reports_dir.iterdir():
         m = _NAME.match(path.name)
         if m and m.group(2) == key and path not in written:

@@ -19,7 +19,7 @@ from rag.qsets import (
     read_questions,
     shared_dir,
 )
-from rag.report import find_previous, write_reports
+from rag.report import find_previous, read_results, write_reports
 
 SHARED = shared_dir()
 needs_shared = pytest.mark.skipif(
@@ -212,7 +212,8 @@ def fake_run(stamp: datetime, score: float) -> EvalRun:
 
 def test_reports_keep_only_the_latest_run_and_compare_with_the_previous(tmp_path):
     first = write_reports(fake_run(datetime(2025, 1, 1, tzinfo=UTC), 1.0), tmp_path, [])
-    assert [p.name for p in first] == [f"20250101T000000Z-demo.{e}" for e in ("json", "md", "html")]
+    exts = ("json", "md", "html", "results.jsonl.gz")
+    assert [p.name for p in first] == [f"20250101T000000Z-demo.{e}" for e in exts]
     (tmp_path / "20250101T000000Z-xquad-th.json").write_text("{}", encoding="utf-8")  # other set
     second = write_reports(
         fake_run(datetime(2025, 1, 2, tzinfo=UTC), 0.5), tmp_path, ["hit_at_5 = 0.5 < 0.9"]
@@ -225,6 +226,8 @@ def test_reports_keep_only_the_latest_run_and_compare_with_the_previous(tmp_path
     assert data["previous"]["metrics"]["hit_at_5"] == pytest.approx(2 / 3)  # q0 scored 0
     assert data["metrics"]["hit_at_5"] == pytest.approx(1 / 3)
     assert data["worst"][0] == "q0"
+    assert "results" not in data and data["results_file"] == second[3].name
+    assert [r["id"] for r in read_results(second[0])] == ["q0", "q1", "q2", "q3"]
     md = second[1].read_text(encoding="utf-8")
     assert "| hit_at_5 | 0.6667 | 0.3333 | -0.3333 ▼ |" in md
     assert "❌ hit_at_5 = 0.5 < 0.9" in md
@@ -267,11 +270,13 @@ def test_rag_eval_end_to_end_on_eight_demo_questions(demo_index, tmp_path, capsy
         "demo-limit8.html",
         "demo-limit8.json",
         "demo-limit8.md",
+        "demo-limit8.results.jsonl.gz",
     ]
     data = json.loads((tmp_path / files[1]).read_text(encoding="utf-8"))
-    assert data["metrics"]["questions"] == 8 and len(data["results"]) == 8
+    results = read_results(tmp_path / files[1])
+    assert data["metrics"]["questions"] == 8 and len(results) == 8
     assert data["ingest"]["files"] == {"new": 10} or data["ingest"]["embedded"] == 0
-    first = data["results"][0]
+    first = results[0]
     assert first["id"] == "demo-001" and first["citations"] and first["retrieved"]
     assert set(first["timings"]) >= {"retrieve", "answer", "total"}
     for name in (
@@ -347,28 +352,3 @@ def test_missing_shared_skips_with_a_message(monkeypatch, tmp_path, capsys):
     assert code == 0
     assert "skipped" in capsys.readouterr().err
     assert not list(tmp_path.iterdir())
-
-
-@pytest.mark.eval
-@pytest.mark.slow
-def test_staff_evaluation_button_writes_a_gated_report(tmp_path):
-    """The staff area's hook runs the real runner and lists threshold misses."""
-    from rag.config import Config
-    from rag.staff_eval import available_sets, run_evaluation
-
-    assert "demo" in available_sets()
-    seen: list[tuple[int, int]] = []
-    report = run_evaluation(
-        "demo",
-        Config(index_dir=tmp_path / "live"),
-        tmp_path / "reports",
-        limit=3,
-        thresholds=Path("eval/thresholds.toml"),
-        on_question=lambda done, total: seen.append((done, total)),
-    )
-    assert report.suffix == ".md" and report.with_suffix(".html").exists()
-    assert seen[-1] == (3, 3)
-    assert (tmp_path / "live" / "eval-demo").is_dir()  # apart from the live index
-    data = json.loads(report.with_suffix(".json").read_text(encoding="utf-8"))
-    assert data["metrics"]["questions"] == 3
-    assert "| hit_at_5 |" in report.read_text(encoding="utf-8")
