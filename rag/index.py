@@ -155,18 +155,15 @@ class Index:
         )
         return report, self.sync(on_embed)
 
-    def _rechunk_if_stale(self) -> int:
+    def _rechunk_if_stale(self) -> None:
         """Re-chunk every stored document when the chunking settings or code changed.
 
         Pages are kept in the manifest, so no file is read again; :meth:`sync` then
         embeds the new chunks (the embedding cache covers unchanged text).
-
-        Returns:
-            The number of documents re-chunked.
         """
         want = chunking_key(self.cfg.chunk_tokens, self.cfg.chunk_overlap)
         if self.manifest.get_meta("chunking") == want:
-            return 0
+            return
         rows = self.manifest.documents()
         with self.manifest.transaction():
             if rows:
@@ -178,7 +175,6 @@ class Index:
                     self.manifest.replace_chunks(row.meta.doc_id, chunks)
                 log.info("re-chunking %d documents for chunking %s", len(rows), want)
             self.manifest.set_meta("chunking", want)
-        return len(rows)
 
     def sync(self, progress: Callable[[int, int], None] | None = None) -> SyncResult:
         """Make Chroma and BM25 hold exactly the manifest's chunks."""

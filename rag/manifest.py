@@ -166,6 +166,9 @@ class Manifest:
         self._db.executemany(
             "INSERT INTO pages VALUES(?,?,?)", [(p.doc_id, p.number, p.text) for p in doc.pages]
         )
+        self._insert_chunks(chunks)
+
+    def _insert_chunks(self, chunks: list[Chunk]) -> None:
         self._db.executemany(
             "INSERT OR REPLACE INTO chunks VALUES(?,?,?,?,?,?)",
             [(c.chunk_id, c.doc_id, c.page, c.start, c.end, c.text) for c in chunks],
@@ -174,10 +177,7 @@ class Manifest:
     def replace_chunks(self, doc_id: str, chunks: list[Chunk]) -> None:
         """Replace a document's chunks, keeping its pages (after a chunking change)."""
         self._db.execute("DELETE FROM chunks WHERE doc_id=?", (doc_id,))
-        self._db.executemany(
-            "INSERT OR REPLACE INTO chunks VALUES(?,?,?,?,?,?)",
-            [(c.chunk_id, c.doc_id, c.page, c.start, c.end, c.text) for c in chunks],
-        )
+        self._insert_chunks(chunks)
         self._db.execute("UPDATE documents SET chunks=? WHERE doc_id=?", (len(chunks), doc_id))
 
     def delete_document(self, doc_id: str) -> None:

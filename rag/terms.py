@@ -24,7 +24,15 @@ from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
 from rag.bm25 import ThaiBM25
-from rag.thai import fold_digits, is_thai, normalize, search_tokens, sentence_spans, word_spans
+from rag.thai import (
+    fold_digits,
+    is_line_wrap,
+    is_thai,
+    normalize,
+    search_tokens,
+    sentence_spans,
+    word_spans,
+)
 
 Terms = Mapping[str, float]
 
@@ -160,10 +168,7 @@ def _gap_cost(text: str, left: int, right: int, depth: int) -> int:
     """
     if depth > 0:
         return 3
-    before, after = text[left - 1], text[right]
-    if left == right or (text[left:right] == "\n" and is_thai(before) and is_thai(after)):
-        return 2
-    return 0
+    return 2 if right - left == 1 and is_line_wrap(text, left) else 0
 
 
 def _pieces(

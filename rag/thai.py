@@ -300,6 +300,20 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def is_line_wrap(text: str, i: int) -> bool:
+    r"""Whether ``text[i]`` is a PDF line wrap inside a Thai word run.
+
+    Thai wraps lines between words, where the source had no space, so a newline
+    between two Thai letters is no word or sentence boundary.
+
+    >>> is_line_wrap("ทิศทาง\nที่ดี", 6), is_line_wrap("16.9\nหรือ", 4)
+    (True, False)
+    """
+    return (
+        text[i] == "\n" and 0 < i < len(text) - 1 and is_thai(text[i - 1]) and is_thai(text[i + 1])
+    )
+
+
 def _segment_block(block: str, offset: int) -> list[tuple[int, int]]:
     r"""Sentences of one paragraph, as spans of the page text.
 
@@ -313,12 +327,7 @@ def _segment_block(block: str, offset: int) -> list[tuple[int, int]]:
     >>> [b[s:e] for s, e in _segment_block(b, 0)] == [b]
     True
     """
-    keep = [
-        i
-        for i, ch in enumerate(block)
-        if ch != "\n"
-        or not (0 < i < len(block) - 1 and is_thai(block[i - 1]) and is_thai(block[i + 1]))
-    ]
+    keep = [i for i in range(len(block)) if not is_line_wrap(block, i)]
     flat = "".join(" " if block[i] == "\n" else block[i] for i in keep)
     if not any(is_thai(c) for c in flat):
         pieces = _SENT_END_LATIN.split(flat)
