@@ -2,7 +2,7 @@
 
 Everything goes through the product: ``rag ingest`` builds a fresh closed-pool
 index (one document per paragraph, id = ``pid``; a cold start, so the latencies
-include embedding sentences never seen before) and :func:`rag.answer.answer`
+include embedding sentences never seen before) and :func:`rag.answer.answerer.answer`
 answers all 1,190 questions with the default configuration, except that refusal
 is applied afterwards: the product refuses exactly when ``confidence <
 refuse_threshold`` and the text does not depend on the threshold, so one run gives
@@ -16,7 +16,7 @@ the figures at the configured threshold and at the one chosen on dev.
 - **latency**: wall time of ``answer()`` per question (median, p95) on this machine.
 - **refusals**: 200 questions (100 of each half) are asked against the pool without
   their gold paragraph: retrieval is run deeper and the gold document's hits are
-  dropped before :func:`rag.extractive.extract` (the code path of ``answer()``).
+  dropped before :func:`rag.answer.extractive.extract` (the code path of ``answer()``).
   BM25 IDF still counts the removed paragraph (1 of 240; negligible). The threshold
   is chosen on the dev half (odd questions: the Wilson 95 % upper bound of the
   false-refusal rate <= 5 %, then the highest refusal rate) and reported on the
@@ -47,15 +47,15 @@ from typing import Any
 
 from scipy.stats import binomtest
 
-from rag.answer import answer
+from rag.answer.answerer import answer
+from rag.answer.extractive import extract
 from rag.config import load_config
-from rag.extractive import extract
-from rag.index import Index
-from rag.metrics import mean, percentile
+from rag.evaluation.metrics import mean, percentile
+from rag.index.index import Index
 from rag.thai import fold_digits, normalize
 
 ROOT = Path(__file__).resolve().parents[1]
-RAG = [sys.executable, "-m", "rag.cli"]
+RAG = [sys.executable, "-m", "rag.cli.main"]
 MAX_FRR = 0.05
 UNANSWERABLE_PER_HALF = 100
 THRESHOLDS = [round(i * 0.01, 2) for i in range(0, 101)]

@@ -4,11 +4,11 @@ For each constitution draft in ``../shared/pdfs`` this compares, against the
 hand-cleaned ``*.cleaned.txt`` reference:
 
 - ``raw``: pypdf ``page.extract_text()`` of every page, joined;
-- ``repair-only``: the raw pages through :func:`rag.loaders.pdf.clean_page_text`
+- ``repair-only``: the raw pages through :func:`rag.ingest.loaders.pdf.clean_page_text`
   (glyph repair and cleaning, but the running headers and page numbers that the
   PDF tags as pagination artifacts are kept);
-- ``ours``: :func:`rag.loaders.pdf.extract_pdf` pages, joined;
-- ``ours+headers``: ``ours`` after :func:`rag.headers.strip_running_lines`, the
+- ``ours``: :func:`rag.ingest.loaders.pdf.extract_pdf` pages, joined;
+- ``ours+headers``: ``ours`` after :func:`rag.ingest.headers.strip_running_lines`, the
   cross-page header/page-number removal that ingestion applies next.
 
 CER = Levenshtein distance / reference length (rapidfuzz), after the same
@@ -37,8 +37,8 @@ from pathlib import Path
 from pypdf import PdfReader
 from rapidfuzz.distance import Levenshtein
 
-from rag.headers import strip_running_lines
-from rag.loaders.pdf import clean_page_text, extract_pdf
+from rag.ingest.headers import strip_running_lines
+from rag.ingest.loaders.pdf import clean_page_text, extract_pdf
 
 ROOT = Path(__file__).resolve().parents[1]
 FILES = ("constitution-draft-20160129", "constitution-draft-20160329")
@@ -142,7 +142,7 @@ def markdown(results: list[dict[str, object]]) -> str:
         "repair-only: our glyph repair and cleaning on pypdf's text, keeping the running "
         "header and page number (absent from the reference). ours: `extract_pdf`, which "
         "also leaves out text the PDF tags as pagination artifacts. ours+headers: then "
-        "`rag.headers.strip_running_lines`, as ingestion does.",
+        "`rag.ingest.headers.strip_running_lines`, as ingestion does.",
         "",
         "## Largest residual edits (ours → reference)",
         "",

@@ -26,12 +26,12 @@ from pathlib import Path
 from typing import Any
 
 from rag.config import load_config
-from rag.index import Index
-from rag.metrics import hit_at_k, mean, mrr_at_k
-from rag.retriever import rrf, weighted
+from rag.evaluation.metrics import hit_at_k, mean, mrr_at_k
+from rag.index.index import Index
+from rag.search.retriever import rrf, weighted
 
 ROOT = Path(__file__).resolve().parents[1]
-RAG = [sys.executable, "-m", "rag.cli"]
+RAG = [sys.executable, "-m", "rag.cli.main"]
 MODES = ("bm25", "dense", "hybrid")
 
 

@@ -4,11 +4,11 @@ The package is a set of small stage modules:
 
 - :mod:`rag.thai` — every piece of Thai handling (normalisation, PDF glyph repair,
   segmentation, tokens for search);
-- :mod:`rag.loaders` — files to :class:`rag.data.Page` objects;
-- :mod:`rag.chunking` — pages to :class:`rag.data.Chunk` objects;
-- :mod:`rag.manifest` — the persisted document and chunk store;
-- :mod:`rag.ingest` — incremental ingestion that ties them together;
-- :mod:`rag.cli` — the ``rag`` command.
+- :mod:`rag.ingest.loaders` — files to :class:`rag.data.Page` objects;
+- :mod:`rag.ingest.chunking` — pages to :class:`rag.data.Chunk` objects;
+- :mod:`rag.ingest.manifest` — the persisted document and chunk store;
+- :mod:`rag.ingest.files` — incremental ingestion that ties them together;
+- :mod:`rag.cli.main` — the ``rag`` command.
 
 Importing the package has no side effects and loads no model.
 """

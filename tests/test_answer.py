@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from rag.answer import LLM_DOWN_NOTICE, REFUSAL, Turn, answer, answer_json, stream_answer
-from rag.cli import main
+from rag.answer.answerer import LLM_DOWN_NOTICE, REFUSAL, Turn, answer, answer_json, stream_answer
+from rag.cli.main import main
 from rag.config import load_config
 from rag.data import Answer, Hit
 from rag.errors import BackendError, InputError
-from rag.index import Index
+from rag.index.index import Index
 
 DOCS = {
     "alcohol.md": (
@@ -157,7 +157,7 @@ def test_stream_yields_text_then_one_answer(qa_index: Index) -> None:
 def test_extractive_mode_never_imports_the_llm_module(
     qa_index: Index, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setitem(sys.modules, "rag.llm", None)  # any import of it now fails
+    monkeypatch.setitem(sys.modules, "rag.answer.llm", None)  # any import of it now fails
     ans = answer("เด็กควรมีกิจกรรมทางกายวันละกี่นาที", qa_index, [Turn("ถาม", "ตอบ")])
     assert "60 นาที" in ans.text
 
@@ -246,15 +246,15 @@ def test_cli_ask_batch_with_history(
 
 
 def fake_llm(monkeypatch: pytest.MonkeyPatch, stream: object) -> None:
-    """Stand-in for rag.llm (the real endpoint client is tested in its own module)."""
+    """Stand-in for rag.answer.llm (the real endpoint client is tested in its own module)."""
 
     def rewrite_query(question: str, history: object, cfg: object) -> str:
         raise BackendError("http://llm", "ระบบ LLM ไม่ตอบสนอง", "connection refused")
 
-    fake = types.ModuleType("rag.llm")
+    fake = types.ModuleType("rag.answer.llm")
     monkeypatch.setattr(fake, "llm_stream", stream, raising=False)
     monkeypatch.setattr(fake, "rewrite_query", rewrite_query, raising=False)
-    monkeypatch.setitem(sys.modules, "rag.llm", fake)
+    monkeypatch.setitem(sys.modules, "rag.answer.llm", fake)
 
 
 def test_llm_failure_mid_stream_falls_back_to_extractive(

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from rag.auth import AUTH_FILE, StaffLogin, staff_login
 from rag.config import Config, load_config
 from rag.errors import ConfigError
+from rag.web.auth import AUTH_FILE, StaffLogin, staff_login
 
 
 def test_configured_password_is_used_and_nothing_is_stored(tmp_path: Path) -> None:

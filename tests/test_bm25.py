@@ -4,10 +4,10 @@ from pathlib import Path
 
 import pytest
 
-from rag.bm25 import ThaiBM25, tokenize_many
 from rag.data import Chunk
 from rag.errors import ConfigError, StoreError
-from rag.filters import check_where
+from rag.index.bm25 import ThaiBM25, tokenize_many
+from rag.index.filters import check_where
 
 TEXTS = {
     "c1": ("d1", "pdf", 2566, "สสส.รณรงค์ลดการดื่มสุราในเยาวชนอย่างต่อเนื่อง"),

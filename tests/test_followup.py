@@ -7,12 +7,12 @@ import types
 
 import pytest
 
-from rag.answer import Turn
-from rag.bm25 import ThaiBM25
+from rag.answer.answerer import Turn
+from rag.answer.followup import is_followup, prefer, quoted_docs, resolve, rewrite
 from rag.config import Config
 from rag.data import Chunk, Hit, chunk_id
 from rag.errors import BackendError
-from rag.followup import is_followup, prefer, quoted_docs, resolve, rewrite
+from rag.index.bm25 import ThaiBM25
 
 PROGRAM = Turn(
     "โครงการงดเหล้าเข้าพรรษาปี 2566 มีผู้เข้าร่วมกี่คน",
@@ -74,7 +74,7 @@ def test_quoted_docs_and_prefer() -> None:
 
 
 def test_rewrite_uses_the_llm_and_falls_back_to_the_rule(monkeypatch: pytest.MonkeyPatch) -> None:
-    fake = types.ModuleType("rag.llm")
+    fake = types.ModuleType("rag.answer.llm")
 
     def good(question: str, history: object, cfg: Config) -> str:
         return "โครงการงดเหล้าเข้าพรรษาปี 2567 มีผู้เข้าร่วมกี่คน"
@@ -82,7 +82,7 @@ def test_rewrite_uses_the_llm_and_falls_back_to_the_rule(monkeypatch: pytest.Mon
     def down(question: str, history: object, cfg: Config) -> str:
         raise BackendError("http://llm", "ระบบ LLM ไม่ตอบสนอง", "connection refused")
 
-    monkeypatch.setitem(sys.modules, "rag.llm", fake)
+    monkeypatch.setitem(sys.modules, "rag.answer.llm", fake)
     monkeypatch.setattr(fake, "rewrite_query", good, raising=False)
     assert rewrite("แล้วปี 2567 ล่ะ", [PROGRAM], Config()).query.startswith("โครงการงดเหล้า")
     monkeypatch.setattr(fake, "rewrite_query", down, raising=False)

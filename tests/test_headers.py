@@ -1,4 +1,4 @@
-from rag.headers import is_page_number, strip_running_lines
+from rag.ingest.headers import is_page_number, strip_running_lines
 
 
 def test_running_header_footer_and_page_numbers_removed():

@@ -7,9 +7,9 @@ import pytest
 from pypdf import PdfReader, PdfWriter
 
 from rag.config import load_config
-from rag.ingest import ingest
-from rag.loaders import display_name
-from rag.manifest import Manifest
+from rag.ingest.files import ingest
+from rag.ingest.loaders import display_name
+from rag.ingest.manifest import Manifest
 from tests.thaidocs import make_pdf
 
 PAGES = [
@@ -153,7 +153,7 @@ def test_hostile_file_names(env, tmp_path, name):
 
 def test_changed_chunk_settings_rechunk_stored_pages(tmp_path):
     """A new chunk budget re-chunks what is indexed, without re-reading the files."""
-    from rag.index import Index
+    from rag.index.index import Index
 
     docs = tmp_path / "docs"
     docs.mkdir()

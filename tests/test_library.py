@@ -11,10 +11,10 @@ import pytest
 
 from rag.config import Config
 from rag.errors import InputError, RagError
-from rag.index import Index
-from rag.library import UPLOADS, Library, safe_name
-from rag.rwlock import RWLock
-from rag.staff_eval import available_sets, run_evaluation
+from rag.index.index import Index
+from rag.web.library import UPLOADS, Library, safe_name
+from rag.web.rwlock import RWLock
+from rag.web.staff_eval import available_sets, run_evaluation
 from tests.thaidocs import make_pdf
 
 FACT = "โครงการสวนผักดาดฟ้าบางกะปิมีครัวเรือนเข้าร่วม 4,321 ครัวเรือนในปี 2568"

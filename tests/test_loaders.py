@@ -6,8 +6,8 @@ import pytest
 
 from rag.config import load_config
 from rag.errors import CorruptFileError, EmptyFileError, UnsupportedFileError
-from rag.ingest import file_sha256
-from rag.loaders import load
+from rag.ingest.files import file_sha256
+from rag.ingest.loaders import load
 from tests.thaidocs import make_docx
 
 CFG = load_config(env={})

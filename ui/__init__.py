@@ -1,8 +1,8 @@
 """The web app: a partner chat at ``/``, a staff area at ``/staff``, documents at ``/doc/{id}``.
 
 The modules here only wire Gradio and FastAPI to :mod:`rag` functions; the logic
-lives in ``rag.webchat``, ``rag.chat_html``, ``rag.library``, ``rag.feedback`` and
-``rag.auth``.
+lives in ``rag.web.webchat``, ``rag.web.chat_html``, ``rag.web.library``, ``rag.web.feedback`` and
+``rag.web.auth``.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ import gradio as gr
 
 from rag.config import Config
 from rag.errors import RagError
-from rag.feedback import FeedbackStore
-from rag.index import Index
-from rag.library import Library
+from rag.index.index import Index
+from rag.web.feedback import FeedbackStore
+from rag.web.library import Library
 
 
 @dataclass(frozen=True)

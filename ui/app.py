@@ -17,12 +17,12 @@ import gradio as gr
 from fastapi import FastAPI
 from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse, Response
 
-from rag.auth import StaffLogin, staff_login
 from rag.config import Config, load_config
 from rag.errors import RagError
-from rag.feedback import FeedbackStore
-from rag.index import Index
-from rag.library import Library
+from rag.index.index import Index
+from rag.web.auth import StaffLogin, staff_login
+from rag.web.feedback import FeedbackStore
+from rag.web.library import Library
 from ui import Services
 from ui.partner import build_partner
 from ui.staff import build_staff

@@ -10,10 +10,10 @@ from typing import Any
 
 import gradio as gr
 
-from rag.answer import Turn
+from rag.answer.answerer import Turn
 from rag.errors import RagError
-from rag.i18n import Lang, t
-from rag.webchat import Exchange, chat_steps, example_questions, rate
+from rag.web.i18n import Lang, t
+from rag.web.webchat import Exchange, chat_steps, example_questions, rate
 from ui import Services, ui_error
 
 COPY_JS = """(text) => {

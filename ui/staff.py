@@ -12,12 +12,12 @@ from typing import Any
 import gradio as gr
 
 from rag.errors import RagError
-from rag.feedback import export_drafts
-from rag.i18n import t
-from rag.ingest import FileResult
-from rag.library import DocInfo
-from rag.loaders import SUFFIXES, display_name
-from rag.staff_eval import available_sets, run_evaluation
+from rag.ingest.files import FileResult
+from rag.ingest.loaders import SUFFIXES, display_name
+from rag.web.feedback import export_drafts
+from rag.web.i18n import t
+from rag.web.library import DocInfo
+from rag.web.staff_eval import available_sets, run_evaluation
 from ui import Services, ui_error
 
 DOC_HEADERS = ["col_status", "col_title", "col_type", "col_file", "col_pages", "col_chunks"]

@@ -1,0 +1,1 @@
+"""Answering from retrieved passages: extractive and LLM answerers, verification, claims, follow-ups."""

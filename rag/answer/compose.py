@@ -1,0 +1,176 @@
+"""Assembling an extractive answer: which units, in what order, with which citations.
+
+:func:`choose` grows the answer from the best unit into a coherent passage,
+:func:`compose` writes the text with ``[n]`` markers and the citations (exact page
+offsets), :func:`closest_sources` cites the nearest passages of a refusal.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+from rag.answer.terms import unit_tokens
+from rag.data import Citation
+from rag.search.retriever import jaccard, text_key
+
+if TYPE_CHECKING:
+    from rag.answer.extractive import Params, Scored, Unit
+
+CLOSEST_SOURCES = 3
+_HEADING = re.compile(r"^[ \t]*#{1,6}[ \t]+", re.MULTILINE)
+REDUNDANT_JACCARD = 0.7
+
+
+def choose(scored: Sequence[Scored], budget: int, params: Params) -> list[Scored]:
+    """The units of the answer: the best one, then close ones that fit and add something.
+
+    Greedy: each round adds the candidate with the highest *adjusted* score, where a
+    unit right after a chosen one gets ``neighbour_bonus + next_bonus`` and one right
+    before it ``neighbour_bonus``, so the answer grows into a coherent passage around
+    the best sentence. A candidate must reach ``best - keep_ratio * spread``
+    (``spread`` = best minus median score), fit the budget, and not repeat a chosen
+    unit (same normalised text or token Jaccard >= 0.7).
+
+    Args:
+        scored: Scored units, best first.
+        budget: Characters available for the answer text.
+        params: Tunables.
+
+    Returns:
+        The chosen units, in the order they were added (the best first).
+    """
+    if not scored:
+        return []
+    best = scored[0]
+    spread = max(best.score - scored[len(scored) // 2].score, 1e-9)
+    floor = best.score - params.keep_ratio * spread
+    chosen = [best]
+    used = _cost(best)
+    seen = [(text_key(best.unit.text), frozenset(unit_tokens(best.unit.text)))]
+    pool = list(scored[1:])
+    while pool:
+        placed = {(c.unit.hit.chunk.chunk_id, c.unit.position) for c in chosen}
+
+        def adjusted(c: Scored, placed: set[tuple[str, int]] = placed) -> float:
+            cid, pos = c.unit.hit.chunk.chunk_id, c.unit.position
+            if (cid, pos - 1) in placed:
+                return c.score + params.neighbour_bonus + params.next_bonus
+            if (cid, pos + 1) in placed:
+                return c.score + params.neighbour_bonus
+            return c.score
+
+        pick = None
+        for cand in sorted(pool, key=adjusted, reverse=True):
+            if adjusted(cand) < floor:
+                break
+            key, tokens = text_key(cand.unit.text), frozenset(unit_tokens(cand.unit.text))
+            if used + _cost(cand) > budget or any(
+                key == k or jaccard(tokens, t) >= REDUNDANT_JACCARD for k, t in seen
+            ):
+                pool.remove(cand)  # it can only get worse
+                continue
+            pick = cand
+            seen.append((key, tokens))
+            break
+        if pick is None:
+            break
+        chosen.append(pick)
+        pool.remove(pick)
+        used += _cost(pick)
+    return chosen
+
+
+def _cost(s: Scored) -> int:
+    """Characters a unit takes in the answer, with its share of a marker and a space."""
+    return len(" ".join(s.unit.text.split())) + 5
+
+
+def _flat(text: str) -> str:
+    r"""A quote for display: Markdown heading marks dropped, whitespace runs as one space.
+
+    >>> _flat("# โครงการงดเหล้า\n\nเริ่มในปี  2546")
+    'โครงการงดเหล้า เริ่มในปี 2546'
+    """
+    return " ".join(_HEADING.sub("", text).split())
+
+
+def compose(
+    chosen: Sequence[Scored], budget: int, source_of: Callable[[str], str] = str
+) -> tuple[str, tuple[Citation, ...]]:
+    """The answer text with ``[n]`` markers and its citations.
+
+    Chosen units are grouped by document (the best unit's document first) and put
+    in document order; consecutive units of a chunk become one citation whose quote
+    is the exact page span. A piece that would push the text over ``budget`` is
+    left out.
+
+    Args:
+        chosen: The units of the answer, the best first.
+        budget: Most characters of the text.
+        source_of: ``doc_id -> source`` path for the citations.
+    """
+    groups: dict[str, list[Scored]] = {}
+    for s in chosen:
+        groups.setdefault(s.unit.hit.chunk.doc_id, []).append(s)
+    spans: list[tuple[Unit, int, int, float]] = []
+    for members in groups.values():
+        members.sort(key=lambda s: (s.unit.hit.chunk.page, s.unit.hit.chunk.start + s.unit.start))
+        first = members[0]
+        run_start, run_end, top = first.unit.start, first.unit.end, first.score
+        for prev, s in itertools.pairwise(members):
+            if s.unit.hit is prev.unit.hit and s.unit.position == prev.unit.position + 1:
+                run_end, top = s.unit.end, max(top, s.score)
+                continue
+            spans.append((first.unit, run_start, run_end, top))
+            first, run_start, run_end, top = s, s.unit.start, s.unit.end, s.score
+        spans.append((first.unit, run_start, run_end, top))
+    sources: dict[str, str] = {}
+    pieces: list[str] = []
+    citations: list[Citation] = []
+    for unit, start, full_end, score in spans:
+        chunk = unit.hit.chunk
+        quote = chunk.text[start:full_end]
+        marker = f" [{len(citations) + 1}]"
+        if not pieces and len(_flat(quote)) + len(marker) > budget:
+            # only a unit with no space to cut at: keep an exact prefix of it
+            quote = chunk.text[start : start + max(1, budget - len(marker))].rstrip()
+        end = start + len(quote)
+        piece = _flat(quote) + marker
+        if len(" ".join([*pieces, piece])) > budget:
+            continue
+        if chunk.doc_id not in sources:
+            sources[chunk.doc_id] = source_of(chunk.doc_id)
+        pieces.append(piece)
+        citations.append(
+            Citation(
+                n=len(citations) + 1,
+                doc_id=chunk.doc_id,
+                title=unit.hit.title,
+                source=sources[chunk.doc_id],
+                page=chunk.page,
+                chunk_id=chunk.chunk_id,
+                quote=quote,
+                start=chunk.start + start,
+                end=chunk.start + end,
+                score=round(score, 6),
+            )
+        )
+    return " ".join(pieces), tuple(citations)
+
+
+def closest_sources(
+    scored: Sequence[Scored], source_of: Callable[[str], str] = str
+) -> tuple[Citation, ...]:
+    """Citations of the best unit of up to :data:`CLOSEST_SOURCES` documents (for refusals)."""
+    picked: list[Scored] = []
+    for s in scored:
+        if all(p.unit.hit.chunk.doc_id != s.unit.hit.chunk.doc_id for p in picked):
+            picked.append(s)
+        if len(picked) == CLOSEST_SOURCES:
+            break
+    picked.sort(key=lambda s: s.unit.rank)
+    _, citations = compose(picked, 10**9, source_of)
+    return citations

@@ -1,0 +1,272 @@
+"""Extractive answers: the best sentences of the retrieved passages, cited exactly.
+
+Each retrieved chunk is cut into *units* (:func:`rag.answer.terms.unit_spans`: Thai
+sentences from :func:`rag.thai.sentence_spans`, long ones cut into clauses at
+spaces, crumbs joined to the next unit). A unit's score adds, with the weights of
+:class:`Params`:
+
+- the cosine of the question's query embedding and the unit's passage embedding
+  (the index's embedder; vectors go through the embedding cache, so a sentence
+  is embedded once), and the same for its whole chunk;
+- the IDF-weighted share of the question's content terms found in the unit
+  (:func:`rag.answer.terms.coverage`), and in its chunk;
+- the share of the question's numbers (years, figures) found in its chunk;
+- ``1 / (1 + rank)`` of its chunk in the retrieved list.
+
+:func:`rag.answer.compose.choose` grows the answer from the best unit into a passage
+within ``answer_max_chars``; :func:`rag.answer.compose.compose` writes it with ``[n]``
+markers and exact citations. The answer's *evidence* (its ``confidence``) is
+``0.4 * cover + 0.2 * chunk cover + 0.4 * dense'`` of the best unit, ``dense'``
+being its cosine mapped from ``[0.75, 0.92]`` to ``[0, 1]``, halved when a number
+of the question is missing from the unit's chunk (the passage is about another
+year). Under ``refuse_threshold`` the answer is :data:`REFUSAL`, still citing the
+closest sources.
+
+>>> from rag.data import Chunk
+>>> hit = Hit(Chunk("c1", "d1", 1, 0, 25, "สสส. ก่อตั้งขึ้นในปี 2544"), "ประวัติ", 0.03, "both")
+>>> unit = Unit(hit, rank=0, position=0, start=5, end=25)
+>>> unit.text
+'ก่อตั้งขึ้นในปี 2544'
+>>> evidence(Scored(unit, dense=0.92, cover=1.0, passage_cover=1.0, score=0.0))
+1.0
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from rag.answer.compose import choose, closest_sources, compose
+from rag.answer.prompts import REFUSAL
+from rag.answer.terms import Terms, coverage, idf_weights, matches, query_terms, unit_spans
+from rag.data import Answer, Hit
+from rag.index.embed_cache import EmbedCache, embed_passages
+from rag.index.index import Index
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Params:
+    """Tunables of the extractive answerer; the defaults were tuned on XQuAD-th (dev half).
+
+    Attributes:
+        w_dense: Weight of the unit's dense similarity in its score.
+        w_cover: Weight of the unit's lexical coverage.
+        w_passage_dense: Weight of its chunk's dense similarity.
+        w_passage_cover: Weight of its chunk's lexical coverage.
+        w_rank: Weight of the chunk's retrieval rank prior ``1 / (1 + rank)``.
+        w_numbers: Weight of the share of the question's numbers (years, figures)
+            found in the unit's chunk.
+        keep_ratio: A unit joins the answer when its adjusted score is at least
+            ``best - keep_ratio * spread`` (``spread`` = best minus median).
+        neighbour_bonus: Added to the score of a unit next to a chosen one.
+        next_bonus: Added again when it follows a chosen one (answers often
+            start the sentence after the one that repeats the question).
+        max_unit: Longest unit in characters (longer sentences are cut at spaces).
+        min_unit: Shorter units are joined to the next one.
+        dense_floor: Cosine mapped to 0 in the evidence.
+        dense_ceiling: Cosine mapped to 1 in the evidence.
+        cover_weight: Share of the best unit's coverage in the evidence.
+        passage_weight: Share of its chunk's coverage in the evidence (the rest
+            is the scaled cosine).
+        number_penalty: Share of the evidence lost when a number of the question
+            is missing from the best unit's chunk.
+    """
+
+    w_dense: float = 1.0
+    w_cover: float = 0.25
+    w_passage_dense: float = 1.0
+    w_passage_cover: float = 0.2
+    w_rank: float = 0.1
+    w_numbers: float = 0.5
+    keep_ratio: float = 1.0
+    neighbour_bonus: float = 0.1
+    next_bonus: float = 0.05
+    max_unit: int = 150
+    min_unit: int = 40
+    dense_floor: float = 0.75
+    dense_ceiling: float = 0.92
+    cover_weight: float = 0.4
+    passage_weight: float = 0.2
+    number_penalty: float = 0.5
+
+
+PARAMS = Params()
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A candidate answer piece: a span of a retrieved chunk.
+
+    Attributes:
+        hit: The retrieved chunk.
+        rank: 0-based rank of the chunk among the hits.
+        position: Index of the unit among its chunk's units.
+        start: Offset in the chunk text.
+        end: Offset one past the end, in the chunk text.
+    """
+
+    hit: Hit
+    rank: int
+    position: int
+    start: int
+    end: int
+
+    @property
+    def text(self) -> str:
+        """The exact text of the unit."""
+        return self.hit.chunk.text[self.start : self.end]
+
+
+@dataclass(frozen=True)
+class Scored:
+    """A unit with its features and combined score.
+
+    Attributes:
+        unit: The unit.
+        dense: Cosine of the question and the unit.
+        cover: IDF-weighted share of the question's terms in the unit.
+        passage_cover: The same for the unit's chunk.
+        score: The combined score that ranks units.
+        numbers: Share of the question's numbers found in the unit's chunk (1.0
+            when the question has none).
+    """
+
+    unit: Unit
+    dense: float
+    cover: float
+    passage_cover: float
+    score: float
+    numbers: float = 1.0
+
+
+def collect_units(hits: Sequence[Hit], params: Params = PARAMS) -> list[Unit]:
+    """Units of the hits' chunks; a unit overlapping a better-ranked chunk's unit is dropped."""
+    units: list[Unit] = []
+    taken: dict[tuple[str, int], list[tuple[int, int]]] = {}
+    for rank, hit in enumerate(hits):
+        spans = unit_spans(hit.chunk.text, params.max_unit, params.min_unit)
+        key = (hit.chunk.doc_id, hit.chunk.page)
+        for position, (start, end) in enumerate(spans):
+            a, b = hit.chunk.start + start, hit.chunk.start + end
+            if any(min(b, e) - max(a, s) > (b - a) // 2 for s, e in taken.get(key, [])):
+                continue
+            units.append(Unit(hit, rank, position, start, end))
+        taken.setdefault(key, []).extend(
+            (hit.chunk.start + s, hit.chunk.start + e) for s, e in spans
+        )
+    return units
+
+
+def _cosines(texts: Sequence[str], index: Index, query_vector: Sequence[float]) -> list[float]:
+    """Cosine of the query and each text's passage embedding (through the cache)."""
+    with EmbedCache.in_index(index.cfg.index_dir, index.embedder_id) as cache:
+        vectors = embed_passages(index.embedder, texts, cache, index.cfg.embed_batch)
+    q = np.asarray(query_vector, dtype=np.float32)
+    norms = np.linalg.norm(vectors, axis=1) * max(float(np.linalg.norm(q)), 1e-9)
+    return [float(x) for x in (vectors @ q) / np.maximum(norms, 1e-9)]
+
+
+def score_units(
+    terms: Terms,
+    units: Sequence[Unit],
+    index: Index,
+    query_vector: Sequence[float],
+    params: Params = PARAMS,
+) -> list[Scored]:
+    """Score units against the question, best first.
+
+    Args:
+        terms: The question's content terms with IDF weights.
+        units: Candidate units.
+        index: The index (embedder and embedding cache).
+        query_vector: The question's query embedding.
+        params: Tunables.
+
+    Returns:
+        Scored units, best first.
+    """
+    if not units:
+        return []
+    chunks = {u.hit.chunk.chunk_id: u.hit.chunk.text for u in units}
+    passage_dense = dict(
+        zip(chunks, _cosines(list(chunks.values()), index, query_vector), strict=True)
+    )
+    passage_cover = {cid: coverage(terms, text) for cid, text in chunks.items()}
+    wanted = [t for t in terms if any(c.isdigit() for c in t)]
+    numbers = {
+        cid: sum(matches(t, text) for t in wanted) / len(wanted) if wanted else 1.0
+        for cid, text in chunks.items()
+    }
+    dense = _cosines([u.text for u in units], index, query_vector)
+    scored = []
+    for unit, sim in zip(units, dense, strict=True):
+        cid = unit.hit.chunk.chunk_id
+        cover = coverage(terms, unit.text)
+        score = (
+            params.w_dense * sim
+            + params.w_cover * cover
+            + params.w_passage_dense * passage_dense[cid]
+            + params.w_passage_cover * passage_cover[cid]
+            + params.w_rank / (1.0 + unit.rank)
+            + params.w_numbers * numbers[cid]
+        )
+        scored.append(Scored(unit, sim, cover, passage_cover[cid], score, numbers[cid]))
+    return sorted(scored, key=lambda s: -s.score)
+
+
+def evidence(best: Scored, params: Params = PARAMS) -> float:
+    """Evidence score in ``[0, 1]`` of an answer built on its best unit.
+
+    ``cover_weight * cover + passage_weight * passage_cover + rest * dense'``,
+    where ``dense'`` maps the cosine from ``[dense_floor, dense_ceiling]`` to ``[0, 1]``.
+    When a number of the question (a year, a figure) is missing from the unit's
+    chunk, the passage is about something else: the score is cut by
+    ``number_penalty``.
+    """
+    span = max(params.dense_ceiling - params.dense_floor, 1e-9)
+    scaled = min(1.0, max(0.0, (best.dense - params.dense_floor) / span))
+    rest = 1.0 - params.cover_weight - params.passage_weight
+    score = params.cover_weight * best.cover + params.passage_weight * best.passage_cover
+    score += rest * scaled
+    return score * (1.0 - params.number_penalty) if best.numbers < 1.0 else score
+
+
+def extract(
+    query: str,
+    hits: Sequence[Hit],
+    index: Index,
+    query_vector: Sequence[float],
+    params: Params = PARAMS,
+) -> Answer:
+    """An extractive answer from retrieved hits.
+
+    Args:
+        query: The (resolved) question.
+        hits: Retrieved chunks, best first.
+        index: The index they came from.
+        query_vector: The query embedding of ``query``.
+        params: Tunables.
+
+    Returns:
+        The answer (``refused`` when the evidence is under ``cfg.refuse_threshold``).
+    """
+    budget = index.cfg.answer_max_chars
+    room = budget - 6 - params.min_unit  # a unit may grow by a crumb of up to min_unit
+    fit = dataclasses.replace(params, max_unit=max(1, min(params.max_unit, room)))
+    terms = idf_weights(index.bm25, query_terms(query))
+    scored = score_units(terms, collect_units(hits, fit), index, query_vector, params)
+
+    if not scored:
+        return Answer(REFUSAL, (), 0.0, True)
+    confidence = round(evidence(scored[0], params), 4)
+    if confidence < index.cfg.refuse_threshold:
+        logger.info("refused: evidence %.3f < %.3f", confidence, index.cfg.refuse_threshold)
+        return Answer(REFUSAL, closest_sources(scored, index.source_of), confidence, True)
+    text, citations = compose(choose(scored, budget, params), budget, index.source_of)
+    return Answer(text, citations, confidence, False)

@@ -1,0 +1,1 @@
+"""Question sets, metrics, per-question scoring, the eval runner and its reports."""

@@ -1,0 +1,1 @@
+"""Retrieval over an Index: hybrid BM25 + dense retrieval, fusion, highlighting."""

@@ -1,0 +1,285 @@
+"""Hybrid retrieval: Thai BM25 and dense vectors, fused, deduplicated.
+
+Each retriever returns its ``candidates`` best chunks (filters applied before
+its top-k); the lists are fused by reciprocal rank (default) or by weighted
+normalised scores, and near-duplicate passages are dropped so the same text
+posted under two documents does not take two of the ``k`` places.
+
+:class:`HybridRetriever` is a llama-index ``BaseRetriever`` (``retrieve`` gives
+``NodeWithScore`` objects) and has :meth:`HybridRetriever.search` for our
+:class:`~rag.data.Hit` records.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import Callable, Sequence
+from typing import Literal, get_args
+
+from llama_index.core.base.embeddings.base import BaseEmbedding
+from llama_index.core.callbacks import CallbackManager
+from llama_index.core.retrievers import BaseRetriever
+from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
+
+from rag.data import Chunk, Hit, Via
+from rag.errors import ConfigError
+from rag.index.bm25 import ThaiBM25
+from rag.index.filters import Where
+from rag.index.vectors import VectorStore
+from rag.thai import fold_digits, normalize, search_tokens
+
+logger = logging.getLogger(__name__)
+
+Lookup = Callable[[list[str]], dict[str, tuple[Chunk, str]]]
+Mode = Literal["hybrid", "bm25", "dense"]
+Fusion = Literal["rrf", "weighted"]
+Ranked = list[tuple[str, float]]
+_SPACES = re.compile(r"\s+")
+
+
+def rrf(lists: Sequence[Ranked], weights: Sequence[float], rrf_k: float = 60.0) -> Ranked:
+    """Reciprocal rank fusion: ``sum(w / (rrf_k + rank))`` with 1-based ranks.
+
+    >>> rrf([[("a", 9.0), ("b", 1.0)], [("b", 0.9)]], [1.0, 1.0], rrf_k=60)[0][0]
+    'b'
+    """
+    fused: dict[str, float] = {}
+    for ranked, weight in zip(lists, weights, strict=True):
+        for rank, (cid, _) in enumerate(ranked, start=1):
+            fused[cid] = fused.get(cid, 0.0) + weight / (rrf_k + rank)
+    return sorted(fused.items(), key=lambda item: -item[1])
+
+
+def weighted(lists: Sequence[Ranked], weights: Sequence[float]) -> Ranked:
+    """Weighted sum of min-max normalised scores (a chunk absent from a list gets 0).
+
+    Each list's best score maps to 1 and its worst to 0 (a one-item list maps to 1),
+    so BM25's unbounded scores and cosine similarities become comparable.
+
+    >>> weighted([[("a", 10.0), ("b", 5.0)], [("b", 0.9), ("a", 0.8)]], [1.0, 2.0])
+    [('b', 2.0), ('a', 1.0)]
+    """
+    fused: dict[str, float] = {}
+    for ranked, weight in zip(lists, weights, strict=True):
+        if not ranked:
+            continue
+        top, low = ranked[0][1], ranked[-1][1]
+        span = top - low
+        for cid, score in ranked:
+            norm = 1.0 if span <= 0 else (score - low) / span
+            fused[cid] = fused.get(cid, 0.0) + weight * norm
+    return sorted(fused.items(), key=lambda item: -item[1])
+
+
+def text_key(text: str) -> str:
+    r"""Normalised text for exact-duplicate detection.
+
+    >>> text_key(" สสส.  ก่อตั้ง\nปี ๒๕๔๔ ") == text_key("สสส. ก่อตั้ง ปี 2544")
+    True
+    """
+    return _SPACES.sub(" ", fold_digits(normalize(text)).lower()).strip()
+
+
+def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    """Jaccard similarity of two token sets (1.0 for two empty sets).
+
+    >>> jaccard(frozenset("abc"), frozenset("abd"))
+    0.5
+    """
+    if not a and not b:
+        return 1.0
+    return len(a & b) / len(a | b)
+
+
+class HybridRetriever(BaseRetriever):
+    """BM25 + dense retrieval with rank fusion and near-duplicate removal.
+
+    Args:
+        embedder: The embedder the vector store was built with.
+        vectors: The dense store.
+        bm25: The keyword index.
+        lookup: ``chunk ids -> {chunk_id: (Chunk, document title)}``; ids it does
+            not know are skipped.
+        mode: ``hybrid``, or one retriever alone (``bm25``/``dense``).
+        k: Hits returned.
+        candidates: Depth of each retriever's list before fusion.
+        fusion: ``rrf`` (reciprocal rank) or ``weighted`` (normalised scores).
+        rrf_k: The RRF constant (60 as in Cormack et al. 2009).
+        weights: ``(bm25, dense)`` weights for either fusion.
+        dedup_jaccard: Drop a hit whose :func:`~rag.thai.search_tokens` set has at
+            least this Jaccard similarity with a higher-ranked hit (identical
+            normalised text is always dropped); ``None`` keeps near-duplicates.
+            Measured on 6,361 chunks of 400 Thai government news articles:
+            overlapping neighbour chunks of one article reach at most 0.84;
+            pairs across articles at 0.9 or more were the same passage
+            republished, while 0.8-0.9 still held distinct facts (the same
+            cabinet-meeting header with another date). Hence 0.9.
+        where: Default metadata filter for :meth:`retrieve`.
+        callback_manager: llama-index callbacks (never the global ``Settings``).
+
+    Raises:
+        ConfigError: On an invalid mode, fusion or depth.
+    """
+
+    def __init__(
+        self,
+        embedder: BaseEmbedding,
+        vectors: VectorStore,
+        bm25: ThaiBM25,
+        lookup: Lookup,
+        *,
+        mode: Mode = "hybrid",
+        k: int = 5,
+        candidates: int = 50,
+        fusion: Fusion = "rrf",
+        rrf_k: float = 60.0,
+        weights: tuple[float, float] = (1.0, 1.0),
+        dedup_jaccard: float | None = 0.9,
+        where: Where | None = None,
+        callback_manager: CallbackManager | None = None,
+    ) -> None:
+        if mode not in get_args(Mode):
+            raise ConfigError("mode", "โหมดค้นหาไม่ถูกต้อง", f"unknown retrieval mode {mode!r}")
+        if fusion not in get_args(Fusion):
+            raise ConfigError("fusion", "วิธีรวมผลไม่ถูกต้อง", f"unknown fusion {fusion!r}")
+        if k < 1 or candidates < 1:
+            raise ConfigError("k", "จำนวนผลลัพธ์ต้องมากกว่า 0", f"k={k}, candidates={candidates}")
+        super().__init__(callback_manager=callback_manager or CallbackManager([]))
+        self.embedder = embedder
+        self.vectors = vectors
+        self.bm25 = bm25
+        self.lookup = lookup
+        self.mode: Mode = mode
+        self.k = k
+        self.candidates = candidates
+        self.fusion: Fusion = fusion
+        self.rrf_k = rrf_k
+        self.weights = weights
+        self.dedup_jaccard = dedup_jaccard
+        self.where = where
+
+    def candidate_lists(
+        self, query: str, where: Where | None = None, embedding: list[float] | None = None
+    ) -> tuple[Ranked, Ranked]:
+        """The BM25 and dense candidate lists (either is empty when its mode is off)."""
+        sparse: Ranked = []
+        dense: Ranked = []
+        started = time.perf_counter()
+        if self.mode in ("hybrid", "bm25"):
+            sparse = self.bm25.search(query, self.candidates, where)
+        bm25_s = time.perf_counter() - started
+        if self.mode in ("hybrid", "dense"):
+            vector = embedding or self.embedder.get_query_embedding(query)
+            dense = self.vectors.query(vector, self.candidates, where)
+        logger.debug(
+            "retrieval: bm25 %d hits in %.3f s, dense %d hits in %.3f s",
+            len(sparse),
+            bm25_s,
+            len(dense),
+            time.perf_counter() - started - bm25_s,
+        )
+        return sparse, dense
+
+    def _fuse(self, sparse: Ranked, dense: Ranked) -> Ranked:
+        if self.mode == "bm25":
+            return sparse
+        if self.mode == "dense":
+            return dense
+        if self.fusion == "rrf":
+            return rrf([sparse, dense], self.weights, self.rrf_k)
+        return weighted([sparse, dense], self.weights)
+
+    def search(
+        self,
+        query: str,
+        k: int | None = None,
+        where: Where | None = None,
+        embedding: list[float] | None = None,
+    ) -> list[Hit]:
+        """The best chunks for ``query``.
+
+        Args:
+            query: The question, in Thai or English.
+            k: Hits wanted (default: the retriever's ``k``).
+            where: Metadata filter (default: the retriever's ``where``).
+            embedding: A precomputed query embedding, if any.
+
+        Returns:
+            Hits, best first. ``score`` is the fused score in hybrid mode and the
+            retriever's own score (BM25 or cosine similarity) in a single mode;
+            ``via`` says which lists held the chunk and ``rank_*`` its 1-based rank there.
+        """
+        k = self.k if k is None else k
+        where = self.where if where is None else where
+        sparse, dense = self.candidate_lists(query, where, embedding)
+        fused = self._fuse(sparse, dense)
+        if not fused or k <= 0:
+            return []
+        rank_bm25 = {cid: rank for rank, (cid, _) in enumerate(sparse, start=1)}
+        rank_dense = {cid: rank for rank, (cid, _) in enumerate(dense, start=1)}
+        found = self.lookup([cid for cid, _ in fused])
+        hits: list[Hit] = []
+        seen_keys: set[str] = set()
+        seen_tokens: list[frozenset[str]] = []
+        for cid, score in fused:
+            if cid not in found:
+                logger.warning("chunk %s is in the search index but not in the manifest", cid)
+                continue
+            chunk, title = found[cid]
+            if self._is_duplicate(chunk.text, seen_keys, seen_tokens):
+                logger.debug("dropped near-duplicate chunk %s", cid)
+                continue
+            via: Via = (
+                "both"
+                if cid in rank_bm25 and cid in rank_dense
+                else "bm25"
+                if cid in rank_bm25
+                else "dense"
+            )
+            hits.append(Hit(chunk, title, score, via, rank_bm25.get(cid), rank_dense.get(cid)))
+            if len(hits) == k:
+                break
+        return hits
+
+    def _is_duplicate(
+        self, text: str, seen_keys: set[str], seen_tokens: list[frozenset[str]]
+    ) -> bool:
+        key = text_key(text)
+        if key in seen_keys:
+            return True
+        seen_keys.add(key)
+        if self.dedup_jaccard is None:
+            return False
+        tokens = frozenset(search_tokens(text))
+        if any(jaccard(tokens, other) >= self.dedup_jaccard for other in seen_tokens):
+            return True
+        seen_tokens.append(tokens)
+        return False
+
+    def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
+        hits = self.search(query_bundle.query_str, embedding=query_bundle.embedding)
+        return [to_node(hit) for hit in hits]
+
+
+def to_node(hit: Hit) -> NodeWithScore:
+    """A hit as a llama-index node (id = chunk id; citation fields in metadata)."""
+    chunk = hit.chunk
+    node = TextNode(
+        id_=chunk.chunk_id,
+        text=chunk.text,
+        start_char_idx=chunk.start,
+        end_char_idx=chunk.end,
+        metadata={
+            "doc_id": chunk.doc_id,
+            "page": chunk.page,
+            "title": hit.title,
+            "start": chunk.start,
+            "end": chunk.end,
+            "via": hit.via,
+        },
+        excluded_embed_metadata_keys=["doc_id", "start", "end", "via"],
+        excluded_llm_metadata_keys=["doc_id", "start", "end", "via"],
+    )
+    return NodeWithScore(node=node, score=hit.score)

@@ -1,0 +1,1 @@
+"""Services behind the web app: staff library, feedback, staff login, chat rendering."""

@@ -1,0 +1,261 @@
+"""Partner feedback (👍/👎) in SQLite, and 👎 items as draft evaluation questions.
+
+Each row keeps the question, earlier turns, the answer, its citations (JSON), a
+snapshot of the configuration (secrets removed), an optional comment and a UTC
+timestamp. No personal data is stored beyond the question text: no IP address,
+no user name, no session id. Rows older than ``feedback_retention_days`` are
+purged when the store is opened and before each new row.
+
+>>> import tempfile
+>>> from rag.data import Answer
+>>> store = FeedbackStore(Path(tempfile.mkdtemp()) / "feedback.sqlite3")
+>>> fid = store.add("down", "บุหรี่ไฟฟ้า?", Answer("ไม่ทราบ", (), 0.1, False), comment="ผิด")
+>>> [(r.rating, r.comment) for r in store.rows()]
+[('down', 'ผิด')]
+>>> draft_entries(store.rows())[0]["tags"]["comment"]
+'ผิด'
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import sqlite3
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, Literal
+
+from rag.config import Config
+from rag.data import Answer
+from rag.errors import InputError
+from rag.ingest.loaders import display_name
+
+Rating = Literal["up", "down"]
+FILE_NAME = "feedback.sqlite3"
+SECRET_FIELDS = frozenset({"llm_api_key", "staff_password"})
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS feedback(
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  created_at TEXT NOT NULL,
+  rating TEXT NOT NULL CHECK (rating IN ('up', 'down')),
+  question TEXT NOT NULL,
+  history TEXT NOT NULL,
+  answer TEXT NOT NULL,
+  refused INTEGER NOT NULL,
+  citations TEXT NOT NULL,
+  comment TEXT NOT NULL,
+  config TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS feedback_created ON feedback(created_at);
+"""
+
+
+@dataclass(frozen=True)
+class FeedbackRow:
+    """One stored rating.
+
+    Attributes:
+        id: Row id.
+        created_at: UTC timestamp, ISO 8601.
+        rating: ``up`` or ``down``.
+        question: The question rated.
+        history: Earlier turns as ``(question, answer)`` pairs, oldest first.
+        answer: The answer text with ``[n]`` markers.
+        refused: Whether the answer was a refusal.
+        citations: The citations as dictionaries (see :class:`rag.data.Citation`).
+        comment: Free text the partner added, possibly empty.
+        config: Snapshot of the configuration (without secrets).
+    """
+
+    id: int
+    created_at: str
+    rating: Rating
+    question: str
+    history: tuple[tuple[str, str], ...]
+    answer: str
+    refused: bool
+    citations: tuple[dict[str, Any], ...]
+    comment: str
+    config: dict[str, Any]
+
+
+def config_snapshot(cfg: Config) -> dict[str, Any]:
+    """The configuration as JSON-ready values, without passwords or API keys."""
+    out: dict[str, Any] = {}
+    for f in dataclasses.fields(cfg):
+        if f.name in SECRET_FIELDS:
+            continue
+        value = getattr(cfg, f.name)
+        out[f.name] = str(value) if isinstance(value, Path) else value
+    return out
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class FeedbackStore:
+    """Feedback rows in ``path`` (normally ``<index_dir>/feedback.sqlite3``).
+
+    Args:
+        path: The SQLite file (created with its folder if missing).
+        retention_days: Purge rows older than this on open and on each add; 0 keeps all.
+    """
+
+    def __init__(self, path: Path, retention_days: int = 0) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self.retention_days = retention_days
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.executescript(SCHEMA)
+        if retention_days:
+            self.purge(retention_days)
+
+    @classmethod
+    def for_config(cls, cfg: Config) -> FeedbackStore:
+        """The store of an index, with the configured retention."""
+        return cls(cfg.index_dir / FILE_NAME, cfg.feedback_retention_days)
+
+    def close(self) -> None:
+        """Close the database."""
+        self._db.close()
+
+    def add(
+        self,
+        rating: Rating,
+        question: str,
+        answer: Answer,
+        *,
+        history: Sequence[tuple[str, str]] = (),
+        comment: str = "",
+        config: dict[str, Any] | None = None,
+    ) -> int:
+        """Store one rating.
+
+        Args:
+            rating: ``up`` or ``down``.
+            question: The question that was answered.
+            answer: The answer shown.
+            history: Earlier ``(question, answer)`` turns.
+            comment: Optional free text.
+            config: Configuration snapshot (see :func:`config_snapshot`).
+
+        Returns:
+            The new row id.
+
+        Raises:
+            InputError: The rating is not ``up``/``down`` or the question is empty.
+        """
+        if rating not in ("up", "down"):
+            raise InputError(rating, "คะแนนต้องเป็น 👍 หรือ 👎", "rating must be 'up' or 'down'")
+        if not question.strip():
+            raise InputError("question", "ไม่มีคำถามให้ประเมิน", "there is no question to rate")
+        row = (
+            _now().isoformat(timespec="seconds"),
+            rating,
+            question.strip(),
+            json.dumps([list(t) for t in history], ensure_ascii=False),
+            answer.text,
+            int(answer.refused),
+            json.dumps([asdict(c) for c in answer.citations], ensure_ascii=False),
+            comment.strip()[:2000],
+            json.dumps(config or {}, ensure_ascii=False),
+        )
+        if self.retention_days:
+            self.purge(self.retention_days)
+        with self._lock:
+            cur = self._db.execute(
+                "INSERT INTO feedback(created_at, rating, question, history, answer, refused,"
+                " citations, comment, config) VALUES(?,?,?,?,?,?,?,?,?)",
+                row,
+            )
+        return int(cur.lastrowid or 0)
+
+    def purge(self, older_than_days: int) -> int:
+        """Delete rows older than ``older_than_days``; returns how many were deleted."""
+        cutoff = (_now() - timedelta(days=older_than_days)).isoformat(timespec="seconds")
+        with self._lock:
+            cur = self._db.execute("DELETE FROM feedback WHERE created_at < ?", (cutoff,))
+        return cur.rowcount
+
+    def rows(self, rating: Rating | None = None) -> list[FeedbackRow]:
+        """Stored rows, oldest first, optionally only one rating."""
+        query = (
+            "SELECT id, created_at, rating, question, history, answer, refused, citations,"
+            " comment, config FROM feedback"
+        )
+        args: tuple[str, ...] = ()
+        if rating is not None:
+            query += " WHERE rating=?"
+            args = (rating,)
+        with self._lock:
+            found = self._db.execute(query + " ORDER BY id", args).fetchall()
+        return [
+            FeedbackRow(
+                id=i,
+                created_at=at,
+                rating=r,
+                question=q,
+                history=tuple((str(a), str(b)) for a, b in json.loads(h)),
+                answer=ans,
+                refused=bool(ref),
+                citations=tuple(json.loads(c)),
+                comment=com,
+                config=json.loads(conf),
+            )
+            for i, at, r, q, h, ans, ref, c, com, conf in found
+        ]
+
+
+def draft_entries(rows: Iterable[FeedbackRow]) -> list[dict[str, Any]]:
+    """👎 rows as draft question-set entries in the ``eval/sets`` schema.
+
+    The top-level keys are exactly those of ``eval/sets/demo.jsonl``. ``gold`` holds
+    the pages the system cited (a starting point, not the truth), ``answer`` and
+    ``must_contain`` are left empty for the evaluator, and ``tags`` carries the
+    partner's comment and the system's answer. Until an evaluator fills them in,
+    ``scripts/check_demo_set.py`` rejects the entry on purpose.
+    """
+    out: list[dict[str, Any]] = []
+    for row in rows:
+        if row.rating != "down":
+            continue
+        gold: list[dict[str, Any]] = []
+        for c in row.citations:
+            entry = {"file": display_name(Path(str(c.get("source", ""))).name), "page": c["page"]}
+            if entry not in gold:
+                gold.append(entry)
+        out.append(
+            {
+                "id": f"feedback-{row.id:04d}",
+                "question": row.question,
+                "answerable": True,
+                "gold": gold,
+                "answer": "",
+                "must_contain": [],
+                "tags": {
+                    "topic": "feedback",
+                    "type": "follow-up" if row.history else "factoid",
+                    "draft": True,
+                    "comment": row.comment,
+                    "system_answer": row.answer,
+                    "refused": row.refused,
+                    "created_at": row.created_at,
+                },
+                "history": [{"question": q, "answer": a} for q, a in row.history],
+            }
+        )
+    return out
+
+
+def export_drafts(store: FeedbackStore, path: Path) -> int:
+    """Write the 👎 rows of ``store`` as draft JSONL to ``path``; returns the count."""
+    entries = draft_entries(store.rows("down"))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in entries)
+    path.write_text(text, encoding="utf-8")
+    return len(entries)

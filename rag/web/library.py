@@ -1,0 +1,292 @@
+"""Staff document operations on a live index: upload, list, delete, replace, re-index.
+
+Uploaded files are kept under ``<index_dir>/uploads/<sha256>/<safe name>`` so they
+survive restarts and can be served by document id (:meth:`Library.document_file`).
+A :class:`Library` serialises writes against reads with a readers-writer lock, so
+partners keep asking questions while staff change documents. Documents deleted by
+staff are remembered by hash, so re-ingesting the demo folder at startup does not
+bring them back (uploading the file again does).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import shutil
+from contextlib import suppress
+from dataclasses import dataclass
+from pathlib import Path
+
+from rag.errors import InputError
+from rag.index.embedders import count_tokens
+from rag.index.index import Index, SyncResult
+from rag.ingest.files import FileResult, discover, file_sha256, ingest_file, prune
+from rag.ingest.loaders import SUFFIXES, display_name
+from rag.web.rwlock import RWLock
+
+log = logging.getLogger(__name__)
+UPLOADS = "uploads"
+_TOMBSTONES = "deleted_sha256"
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
+MEDIA_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "html": "text/html; charset=utf-8",
+    "txt": "text/plain; charset=utf-8",
+    "md": "text/plain; charset=utf-8",
+    "jsonl": "text/plain; charset=utf-8",
+}
+
+
+def safe_name(name: str) -> str:
+    """A file name safe to store: no folders, controls or reserved characters.
+
+    The (possibly double) suffix is kept and the stem shortened to fit 255 bytes.
+
+    >>> safe_name("../../etc/รายงาน:ปี 2567.PDF")
+    'รายงาน_ปี 2567.PDF'
+    >>> safe_name("\u202e.hidden.txt")
+    'hidden.txt'
+    """
+    shown = display_name(name.replace("\\", "/").rsplit("/", 1)[-1])
+    shown = _UNSAFE.sub("_", shown).strip(" .")
+    lower = shown.lower()
+    suffix = next((s for s in sorted(SUFFIXES, key=len, reverse=True) if lower.endswith(s)), "")
+    stem = shown[: len(shown) - len(suffix)] if suffix else shown
+    while len((stem + suffix).encode()) > 200:
+        stem = stem[:-1]
+    return (stem or "document") + shown[len(shown) - len(suffix) :]
+
+
+@dataclass(frozen=True)
+class DocInfo:
+    """A document as listed to staff."""
+
+    doc_id: str
+    title: str
+    file_type: str
+    file_name: str
+    pages: int
+    chunks: int
+    added_at: str
+    warnings: tuple[str, ...]
+
+    @property
+    def status(self) -> str:
+        """✅, or ⚠️ with the number of warnings."""
+        return f"⚠️ {len(self.warnings)}" if self.warnings else "✅"
+
+
+@dataclass(frozen=True)
+class DocFile:
+    """A stored document to send to a browser: a file, or text for JSONL articles."""
+
+    path: Path | None
+    media_type: str
+    file_name: str
+    text: str = ""
+
+
+class Library:
+    """Staff operations on an open :class:`~rag.index.index.Index`.
+
+    Args:
+        index: The index (shared with the partner chat).
+    """
+
+    def __init__(self, index: Index) -> None:
+        self.index = index
+        self.lock = RWLock()
+
+    @property
+    def uploads_dir(self) -> Path:
+        """Where uploaded files are kept."""
+        return self.index.cfg.index_dir / UPLOADS
+
+    # --- reading ----------------------------------------------------------------
+
+    def documents(self) -> list[DocInfo]:
+        """Every document, newest first."""
+        with self.lock.read():
+            rows = self.index.manifest.documents()
+        return [
+            DocInfo(
+                doc_id=r.meta.doc_id,
+                title=r.meta.title,
+                file_type=r.meta.file_type,
+                file_name=display_name(Path(r.meta.source).name),
+                pages=r.pages,
+                chunks=r.chunks,
+                added_at=r.added_at,
+                warnings=r.warnings,
+            )
+            for r in reversed(rows)
+        ]
+
+    def _sources_of(self, doc_id: str) -> list[str]:
+        manifest = self.index.manifest
+        return [p for p in manifest.sources() if doc_id in manifest.source_docs(p)]
+
+    def document_file(self, doc_id: str) -> DocFile | None:
+        """The stored file of a document, looked up by id only (``None`` if unknown).
+
+        JSONL articles have no file of their own; their indexed text is returned.
+        """
+        manifest = self.index.manifest
+        with self.lock.read():
+            meta = manifest.document(doc_id)
+            if meta is None:
+                return None
+            if meta.file_type == "jsonl":
+                pages = manifest.pages(doc_id)
+                text = "\n\n".join(t for t in (meta.title, meta.url, *(p.text for p in pages)) if t)
+                return DocFile(None, MEDIA_TYPES["txt"], f"{safe_name(meta.title)}.txt", text)
+            for source in self._sources_of(doc_id):
+                path = Path(source)
+                if path.is_file() and manifest.source_sha(source) == meta.sha256:
+                    return DocFile(path, MEDIA_TYPES[meta.file_type], path.name)
+        return None
+
+    # --- writing ----------------------------------------------------------------
+
+    def _tombstones(self) -> set[str]:
+        return set(json.loads(self.index.manifest.get_meta(_TOMBSTONES) or "[]"))
+
+    def _set_tombstones(self, shas: set[str]) -> None:
+        self.index.manifest.set_meta(_TOMBSTONES, json.dumps(sorted(shas)))
+
+    def store_upload(self, src: Path, name: str) -> Path:
+        """Copy an uploaded file to ``uploads/<sha256>/<safe name>`` (idempotent)."""
+        sha = file_sha256(src)
+        dest = self.uploads_dir / sha / safe_name(name or src.name)
+        if not dest.exists():
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            tmp = dest.with_name(dest.name + ".part")
+            shutil.copyfile(src, tmp)
+            tmp.replace(dest)
+        return dest
+
+    def add_file(self, src: Path, name: str) -> tuple[FileResult, SyncResult]:
+        """Store one uploaded file and index it.
+
+        Args:
+            src: The uploaded file (e.g. Gradio's temporary copy).
+            name: The name the user gave it.
+
+        Returns:
+            What happened to the file, and what the search stores changed.
+        """
+        shown = display_name(name or src.name)
+        try:
+            stored = self.store_upload(src, name)
+        except OSError as exc:
+            return FileResult(shown, "failed", message=f"{exc} / บันทึกไฟล์ไม่ได้"), SyncResult(0, 0, 0)
+        index = self.index
+        with self.lock.write():
+            result = ingest_file(stored, index.cfg, index.manifest, count_tokens(index.embedder))
+            if result.status == "failed":
+                if str(stored.resolve()) not in index.manifest.sources():
+                    _remove_upload(stored)
+                return FileResult(shown, "failed", message=result.message), SyncResult(0, 0, 0)
+            self._set_tombstones(self._tombstones() - {file_sha256(stored)})
+            sync = index.sync()
+        log.info("upload %s: %s", shown, result.status)
+        shown_result = FileResult(
+            shown, result.status, result.docs, result.chunks, result.message, result.warnings
+        )
+        return shown_result, sync
+
+    def delete(self, doc_id: str) -> SyncResult:
+        """Delete a document and, for uploads, its stored file.
+
+        Raises:
+            InputError: No document has this id.
+        """
+        manifest = self.index.manifest
+        with self.lock.write():
+            meta = manifest.document(doc_id)
+            if meta is None:
+                raise InputError(doc_id, "ไม่พบเอกสารนี้ในดัชนี", "no document with this id")
+            sources = self._sources_of(doc_id)
+            dropped = []
+            with manifest.transaction():
+                for source in sources:
+                    others = [d for d in manifest.source_docs(source) if d != doc_id]
+                    if others:
+                        manifest.put_source(source, manifest.source_sha(source) or "", others)
+                    else:
+                        manifest.drop_source(source)
+                        dropped.append(Path(source))
+                manifest.delete_document(doc_id)
+                if dropped and len(dropped) == len(sources):
+                    self._set_tombstones(self._tombstones() | {meta.sha256})
+            sync = self.index.sync()
+            uploads = self.uploads_dir.resolve()
+            for path in dropped:
+                if path.is_relative_to(uploads):
+                    _remove_upload(path)
+        log.info("deleted %s (%s)", doc_id, meta.title)
+        return sync
+
+    def replace(self, doc_id: str, src: Path, name: str) -> tuple[FileResult, SyncResult]:
+        """Index a new version of a document, then delete the old one.
+
+        The old version stays when the new file fails.
+
+        Raises:
+            InputError: No document has this id.
+        """
+        if self.index.manifest.document(doc_id) is None:
+            raise InputError(doc_id, "ไม่พบเอกสารนี้ในดัชนี", "no document with this id")
+        result, sync = self.add_file(src, name)
+        if result.status == "failed":
+            return result, sync
+        new_key = str(self.store_upload(src, name).resolve())
+        if doc_id not in self.index.manifest.source_docs(new_key):
+            removed = self.delete(doc_id)
+            sync = SyncResult(sync.added, sync.removed + removed.removed, sync.embedded)
+        return result, sync
+
+    def reindex(self) -> tuple[list[FileResult], SyncResult]:
+        """Re-read every known file (changed ones are updated, missing ones removed).
+
+        Then the search stores are repaired to hold exactly the manifest's chunks.
+        """
+        index = self.index
+        results: list[FileResult] = []
+        with self.lock.write():
+            counter = count_tokens(index.embedder)
+            for source in index.manifest.sources():
+                path = Path(source)
+                if path.exists():
+                    results.append(ingest_file(path, index.cfg, index.manifest, counter))
+            results += prune(index.manifest, [Path("/")])
+            sync = index.sync()
+        return results, sync
+
+    def ensure_folder(self, folder: Path) -> tuple[list[FileResult], SyncResult]:
+        """Bring a folder (the demo corpus) into the index if missing or stale.
+
+        Unchanged files are skipped by hash, files gone from the folder are removed,
+        and files staff deleted are not added again.
+        """
+        index = self.index
+        with self.lock.write():
+            gone = self._tombstones()
+            counter = count_tokens(index.embedder)
+            results = [
+                ingest_file(path, index.cfg, index.manifest, counter, collection)
+                for path, collection in discover([folder])
+                if file_sha256(path) not in gone
+            ]
+            results += prune(index.manifest, [folder])
+            sync = index.sync()
+        return results, sync
+
+
+def _remove_upload(path: Path) -> None:
+    """Delete a stored upload and its ``<sha256>`` folder when that is left empty."""
+    path.unlink(missing_ok=True)
+    with suppress(OSError):
+        path.parent.rmdir()
