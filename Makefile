@@ -12,7 +12,7 @@ help:
 	@echo "make run    - install, index corpus/ and start the chat"
 	@echo "make test   - install everything and run the full test suite"
 	@echo "make bench  - speed/quality benchmarks, written to eval/reports/"
-	@echo "make lint   - ruff + mypy"
+	@echo "make lint   - ruff, mypy and the import-layer contract (import-linter)"
 
 $(VENV)/.base: pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -56,6 +56,7 @@ lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check rag ui tests eval scripts
 	$(VENV)/bin/ruff format --check rag ui tests eval scripts
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports --no-cache
 
 clean:
 	rm -rf $(VENV) indexes .pytest_cache .mypy_cache .ruff_cache

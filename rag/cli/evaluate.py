@@ -23,7 +23,8 @@ from rag.config import load_config
 from rag.errors import ConfigError
 from rag.evaluation.evaluate import prepare_index, run_eval
 from rag.evaluation.qsets import ROOT, SET_NAMES, load_set, missing_data
-from rag.evaluation.report import HEADLINE, write_reports
+from rag.evaluation.report import write_reports
+from rag.evaluation.report_tables import HEADLINE
 
 Limits = dict[str, dict[str, float]]
 
