@@ -1,16 +1,42 @@
 """Frozen data records passed between stages.
 
 Offsets are exact: for a chunk, ``page.text[chunk.start:chunk.end] == chunk.text``.
+:data:`FILE_TYPES` is the one table of supported file types.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Literal
 
 FileType = Literal["pdf", "docx", "html", "txt", "md", "jsonl"]
 Via = Literal["bm25", "dense", "both"]
+_PLAIN = "text/plain; charset=utf-8"
+_DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@dataclass(frozen=True)
+class FileKind:
+    """How a file type is recognised (lower-case suffixes) and served (media type)."""
+
+    suffixes: tuple[str, ...]
+    media_type: str
+
+
+FILE_TYPES: Mapping[FileType, FileKind] = MappingProxyType(
+    {
+        "pdf": FileKind((".pdf",), "application/pdf"),
+        "docx": FileKind((".docx",), _DOCX),
+        "html": FileKind((".html", ".htm"), "text/html; charset=utf-8"),
+        "txt": FileKind((".txt",), _PLAIN),
+        "md": FileKind((".md",), _PLAIN),
+        "jsonl": FileKind((".jsonl", ".jsonl.gz"), _PLAIN),
+    }
+)
+"""The one table of supported file types, in the order suffixes are tried."""
 
 
 @dataclass(frozen=True)
