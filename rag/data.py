@@ -160,3 +160,11 @@ class Answer:
     refused: bool
     timings: dict[str, float] = field(default_factory=dict)
     notice: str = ""
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One earlier exchange of a conversation: a question and the answer given."""
+
+    question: str
+    answer: str

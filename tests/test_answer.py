@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from rag.answer.answerer import LLM_DOWN_NOTICE, REFUSAL, Turn, answer, answer_json, stream_answer
+from rag.answer.answerer import LLM_DOWN_NOTICE, REFUSAL, answer, answer_json, stream_answer
 from rag.cli.main import main
 from rag.config import load_config
-from rag.data import Answer, Hit
+from rag.data import Answer, Hit, Turn
 from rag.errors import BackendError, InputError
 from rag.index.index import Index
 

@@ -21,13 +21,12 @@ import dataclasses
 import logging
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from rag.answer.extractive import extract
 from rag.answer.followup import Resolved, prefer, quoted_docs, resolve, rewrite
 from rag.answer.prompts import REFUSAL
-from rag.data import Answer, Hit
+from rag.data import Answer, Hit, Turn
 from rag.errors import BackendError, InputError
 from rag.index.filters import Where
 from rag.index.index import Index
@@ -43,20 +42,11 @@ FOLLOWUP_DEPTH = 3
 __all__ = [
     "LLM_DOWN_NOTICE",
     "REFUSAL",
-    "Turn",
     "answer",
     "answer_json",
     "retrieve",
     "stream_answer",
 ]
-
-
-@dataclass(frozen=True)
-class Turn:
-    """One earlier exchange of a conversation."""
-
-    question: str
-    answer: str
 
 
 def retrieve(

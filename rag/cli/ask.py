@@ -16,10 +16,10 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
-from rag.answer.answerer import Turn, answer, answer_json, stream_answer
+from rag.answer.answerer import answer, answer_json, stream_answer
 from rag.cli.common import add_filter_argument, config_from_args, parse_filters
 from rag.cli.search import read_queries
-from rag.data import Answer
+from rag.data import Answer, Turn
 from rag.errors import InputError
 from rag.index.filters import Where
 from rag.index.index import Index
