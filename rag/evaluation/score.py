@@ -136,7 +136,7 @@ def score_question(
     return {
         "id": question.id,
         "question": question.question,
-        "history": [{"question": t.question, "answer": t.answer} for t in question.history],
+        "history": [t.to_json() for t in question.history],
         "answerable": question.answerable,
         "tags": question.tags,
         "reference": question.answer,

@@ -99,7 +99,7 @@ def rate(
         rating,
         exchange.question,
         exchange.answer,
-        history=[(t.question, t.answer) for t in exchange.history],
+        history=exchange.history,
         comment=comment,
         config=config_snapshot(index.cfg),
     )
