@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from rag.answer.answerer import LLM_DOWN_NOTICE, REFUSAL, Turn, answer, answer_json, stream_answer
+from rag.answer.answerer import LLM_DOWN_NOTICE, REFUSAL, answer, stream_answer
+from rag.cli.ask import answer_json
 from rag.cli.main import main
 from rag.config import load_config
-from rag.data import Answer, Hit
+from rag.data import Answer, Hit, Turn
 from rag.errors import BackendError, InputError
 from rag.index.index import Index
 

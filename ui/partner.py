@@ -10,7 +10,7 @@ from typing import Any
 
 import gradio as gr
 
-from rag.answer.answerer import Turn
+from rag.data import Turn
 from rag.errors import RagError
 from rag.web.i18n import Lang, t
 from rag.web.webchat import Exchange, chat_steps, example_questions, rate

@@ -21,13 +21,11 @@ import dataclasses
 import logging
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
-from typing import Any
 
 from rag.answer.extractive import extract
 from rag.answer.followup import Resolved, prefer, quoted_docs, resolve, rewrite
 from rag.answer.prompts import REFUSAL
-from rag.data import Answer, Hit
+from rag.data import Answer, Hit, Turn
 from rag.errors import BackendError, InputError
 from rag.index.filters import Where
 from rag.index.index import Index
@@ -43,20 +41,10 @@ FOLLOWUP_DEPTH = 3
 __all__ = [
     "LLM_DOWN_NOTICE",
     "REFUSAL",
-    "Turn",
     "answer",
-    "answer_json",
     "retrieve",
     "stream_answer",
 ]
-
-
-@dataclass(frozen=True)
-class Turn:
-    """One earlier exchange of a conversation."""
-
-    question: str
-    answer: str
 
 
 def retrieve(
@@ -195,37 +183,3 @@ def answer(
     if final is None:  # stream_answer always ends with an Answer
         raise BackendError("answer", "ไม่ได้รับคำตอบ", "the answer stream ended without an answer")
     return final
-
-
-def answer_json(ans: Answer, qid: str | None = None) -> dict[str, Any]:
-    """The JSON form of an answer (CLI ``--json``, batch lines, the web API).
-
-    >>> from rag.data import Citation
-    >>> c = Citation(1, "d1", "ประวัติ", "a.md", 1, "c1", "สสส. ก่อตั้งปี 2544", 0, 19, 0.9)
-    >>> row = answer_json(Answer("สสส. ก่อตั้งปี 2544 [1]", (c,), 0.8, False), "q1")
-    >>> row["citations"][0]["quote"], row["refused"]
-    ('สสส. ก่อตั้งปี 2544', False)
-    """
-    return {
-        "qid": qid,
-        "text": ans.text,
-        "refused": ans.refused,
-        "confidence": round(ans.confidence, 4),
-        "notice": ans.notice,
-        "timings": dict(ans.timings),
-        "citations": [
-            {
-                "n": c.n,
-                "doc_id": c.doc_id,
-                "title": c.title,
-                "page": c.page,
-                "chunk_id": c.chunk_id,
-                "quote": c.quote,
-                "start": c.start,
-                "end": c.end,
-                "score": round(c.score, 6),
-                "source": c.source,
-            }
-            for c in ans.citations
-        ],
-    }

@@ -8,7 +8,7 @@ year replaces the old one), and the documents the previous answer quoted are
 preferred. LLM mode asks the endpoint to rewrite the question
 (``rag.answer.llm.rewrite_query``) and falls back to the rule when it fails.
 
->>> from rag.answer.answerer import Turn
+>>> from rag.data import Turn
 >>> turn = Turn("โครงการงดเหล้าเข้าพรรษาปี 2566 มีผู้เข้าร่วมกี่คน", "1.2 ล้านคน [1]")
 >>> resolve("แล้วปี 2567 ล่ะ", [turn]).query
 'แล้วปี 2567 ล่ะ โครง การงด เหล้า เข้าพรรษา มี ผู้เข้าร่วม คน'
@@ -22,17 +22,13 @@ import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from rag.answer.terms import query_terms
 from rag.config import Config
-from rag.data import Hit
+from rag.data import Hit, Turn
 from rag.errors import BackendError
 from rag.index.bm25 import ThaiBM25
 from rag.thai import search_tokens
-
-if TYPE_CHECKING:
-    from rag.answer.answerer import Turn
 
 logger = logging.getLogger(__name__)
 

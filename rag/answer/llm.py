@@ -24,7 +24,6 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import httpx
@@ -44,11 +43,8 @@ from rag.answer.prompts import (
 )
 from rag.answer.verify import VerifiedText, render, verify_answer
 from rag.config import Config
-from rag.data import Answer, Citation, Hit
+from rag.data import Answer, Citation, Hit, Turn
 from rag.errors import BackendError
-
-if TYPE_CHECKING:
-    from rag.answer.answerer import Turn
 
 logger = logging.getLogger(__name__)
 

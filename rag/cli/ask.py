@@ -2,7 +2,7 @@
 
 Plain output shows the answer (a refusal is marked 🚫), the confidence, any
 notice, and the numbered sources with title, page and quote. ``--json`` prints
-:func:`rag.answer.answerer.answer_json`. ``--batch FILE.jsonl`` answers
+:func:`answer_json`. ``--batch FILE.jsonl`` answers
 ``{"qid", "question", "history"?}`` lines (``history``: a list of
 ``{"question", "answer"}``, oldest first) with the models loaded once, one JSON
 answer per line.
@@ -16,10 +16,10 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
-from rag.answer.answerer import Turn, answer, answer_json, stream_answer
+from rag.answer.answerer import answer, stream_answer
 from rag.cli.common import add_filter_argument, config_from_args, parse_filters
 from rag.cli.search import read_queries
-from rag.data import Answer
+from rag.data import Answer, Turn
 from rag.errors import InputError
 from rag.index.filters import Where
 from rag.index.index import Index
@@ -38,13 +38,22 @@ def parse_history(row: dict[str, Any], where: str) -> list[Turn]:
     """
     raw = row.get("history") or []
     try:
-        return [Turn(str(t["question"]), str(t["answer"])) for t in raw]
+        return [Turn.from_json(t) for t in raw]
     except (KeyError, TypeError) as exc:
         raise InputError(
             where,
             "history ต้องเป็นรายการของ {question, answer}",
             f"history must be a list of {{question, answer}} objects ({exc})",
         ) from exc
+
+
+def answer_json(ans: Answer, qid: str | None = None) -> dict[str, Any]:
+    """The JSON form of an answer for ``--json`` and batch lines: ``qid``, then the answer's.
+
+    >>> answer_json(Answer("ไม่พบข้อมูล", (), 0.12345, True), "q1")["confidence"]
+    0.1235
+    """
+    return {"qid": qid, **ans.to_json()}
 
 
 def _batch(index: Index, rows: list[dict[str, Any]], where: Where | None, out: TextIO) -> None:

@@ -9,25 +9,11 @@ from pathlib import Path
 from typing import Any, TextIO, get_args
 
 from rag.cli.common import add_filter_argument, config_from_args, parse_filters
-from rag.data import Hit
 from rag.errors import InputError
 from rag.index.filters import Where
 from rag.index.index import Index
 from rag.search.highlight import mark, snippet
 from rag.search.retriever import HybridRetriever, Mode
-
-
-def hit_json(hit: Hit) -> dict[str, Any]:
-    """The JSON form of a hit used by evaluations and benchmarks."""
-    c = hit.chunk
-    return {
-        "doc_id": c.doc_id,
-        "title": hit.title,
-        "page": c.page,
-        "chunk_id": c.chunk_id,
-        "score": round(hit.score, 6),
-        "via": hit.via,
-    }
 
 
 def read_queries(path: Path) -> list[dict[str, Any]]:
@@ -58,7 +44,7 @@ def _write_batch(
     for row in rows:
         hits = retriever.search(row["question"], k, where)
         out.write(
-            json.dumps({"qid": row["qid"], "hits": [hit_json(h) for h in hits]}, ensure_ascii=False)
+            json.dumps({"qid": row["qid"], "hits": [h.to_json() for h in hits]}, ensure_ascii=False)
             + "\n"
         )
 
@@ -84,7 +70,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     finally:
         index.close()
     if args.json:
-        print(json.dumps([hit_json(h) for h in hits], ensure_ascii=False, indent=1))
+        print(json.dumps([h.to_json() for h in hits], ensure_ascii=False, indent=1))
         return 0
     if not hits:
         print("ไม่พบผลลัพธ์ / no results")

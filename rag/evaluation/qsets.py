@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from rag.data import Turn
 from rag.errors import InputError
 from rag.evaluation.answer_metrics import contains
 from rag.evaluation.metrics import Source
@@ -35,14 +36,6 @@ NEWS_FILE = Path("corpus/thaigov/thaihealth-mentions.jsonl")
 XQUAD_DIR = Path("datasets/xquad-th")
 SET_NAMES = ("demo", "thaihealth-news", "xquad-th")
 _KEYS = {"id", "question", "answerable", "gold", "answer", "must_contain", "tags", "history"}
-
-
-@dataclass(frozen=True)
-class HistoryTurn:
-    """An earlier exchange of the conversation a follow-up question belongs to."""
-
-    question: str
-    answer: str
 
 
 @dataclass(frozen=True)
@@ -67,7 +60,7 @@ class Question:
     answer: str = ""
     must_contain: tuple[str, ...] = ()
     tags: dict[str, str] = field(default_factory=dict)
-    history: tuple[HistoryTurn, ...] = ()
+    history: tuple[Turn, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -123,14 +116,14 @@ def _strings(raw: Any, key: str, where: str) -> tuple[str, ...]:
     return tuple(raw)
 
 
-def _history(raw: Any, where: str) -> tuple[HistoryTurn, ...]:
+def _history(raw: Any, where: str) -> tuple[Turn, ...]:
     if not isinstance(raw, list):
         raise _bad(where, "ช่อง history ต้องเป็นรายการ", "'history' must be a list")
     turns = []
     for item in raw:
         if not isinstance(item, dict):
             raise _bad(where, "history ต้องมี question และ answer", "history turns are objects")
-        turns.append(HistoryTurn(_text(item, "question", where), _text(item, "answer", where)))
+        turns.append(Turn(_text(item, "question", where), _text(item, "answer", where)))
     return tuple(turns)
 
 

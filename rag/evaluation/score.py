@@ -14,10 +14,10 @@ from typing import Any, cast
 import numpy as np
 from llama_index.core.base.embeddings.base import BaseEmbedding
 
-from rag.answer.answerer import Turn, answer, retrieve
+from rag.answer.answerer import answer, retrieve
 from rag.answer.followup import resolve
 from rag.answer.verify import is_supported
-from rag.data import Answer, Citation, Hit
+from rag.data import Answer, Citation, Hit, Turn
 from rag.evaluation.answer_metrics import containment, groundedness, token_f1
 from rag.evaluation.metrics import (
     Location,
@@ -102,7 +102,7 @@ def score_question(
     question: Question, index: Index, names: DocNames, judge: CachedJudge
 ) -> dict[str, Any]:
     """Answer one question and compute its metrics."""
-    history = [Turn(t.question, t.answer) for t in question.history]
+    history = list(question.history)
     ans: Answer = answer(question.question, index, history)
     hits = _ranked(question, index, history)
     gold = list(question.gold)
@@ -136,7 +136,7 @@ def score_question(
     return {
         "id": question.id,
         "question": question.question,
-        "history": [{"question": t.question, "answer": t.answer} for t in question.history],
+        "history": [t.to_json() for t in question.history],
         "answerable": question.answerable,
         "tags": question.tags,
         "reference": question.answer,

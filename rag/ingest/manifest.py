@@ -19,7 +19,7 @@ import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -156,7 +156,7 @@ class Manifest:
             "INSERT INTO documents VALUES(?,?,?,?,?,?)",
             (
                 doc.meta.doc_id,
-                json.dumps(asdict(doc.meta), ensure_ascii=False),
+                json.dumps(doc.meta.to_json(), ensure_ascii=False),
                 len(doc.pages),
                 len(chunks),
                 json.dumps(doc.warnings, ensure_ascii=False),
@@ -193,14 +193,14 @@ class Manifest:
             " ORDER BY added_at, doc_id"
         )
         return [
-            DocRow(DocMeta(**json.loads(m)), p, c, a, tuple(json.loads(w)))
+            DocRow(DocMeta.from_json(json.loads(m)), p, c, a, tuple(json.loads(w)))
             for m, p, c, a, w in rows
         ]
 
     def document(self, doc_id: str) -> DocMeta | None:
         """Metadata of one document."""
         row = self._db.execute("SELECT meta FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
-        return DocMeta(**json.loads(row[0])) if row else None
+        return DocMeta.from_json(json.loads(row[0])) if row else None
 
     def pages(self, doc_id: str) -> list[Page]:
         """Pages of a document, in order."""

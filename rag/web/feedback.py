@@ -23,13 +23,13 @@ import json
 import sqlite3
 import threading
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
 from rag.config import Config
-from rag.data import Answer
+from rag.data import Answer, Citation, Turn
 from rag.errors import InputError
 from rag.ingest.loaders import display_name
 
@@ -61,10 +61,10 @@ class FeedbackRow:
         created_at: UTC timestamp, ISO 8601.
         rating: ``up`` or ``down``.
         question: The question rated.
-        history: Earlier turns as ``(question, answer)`` pairs, oldest first.
+        history: Earlier turns, oldest first.
         answer: The answer text with ``[n]`` markers.
         refused: Whether the answer was a refusal.
-        citations: The citations as dictionaries (see :class:`rag.data.Citation`).
+        citations: The citations of the answer.
         comment: Free text the partner added, possibly empty.
         config: Snapshot of the configuration (without secrets).
     """
@@ -73,10 +73,10 @@ class FeedbackRow:
     created_at: str
     rating: Rating
     question: str
-    history: tuple[tuple[str, str], ...]
+    history: tuple[Turn, ...]
     answer: str
     refused: bool
-    citations: tuple[dict[str, Any], ...]
+    citations: tuple[Citation, ...]
     comment: str
     config: dict[str, Any]
 
@@ -90,6 +90,17 @@ def config_snapshot(cfg: Config) -> dict[str, Any]:
         value = getattr(cfg, f.name)
         out[f.name] = str(value) if isinstance(value, Path) else value
     return out
+
+
+def _turn(stored: Any) -> Turn:
+    """A stored turn: ``{"question", "answer"}``, or a ``[question, answer]`` pair in older rows.
+
+    >>> _turn(["ถามก่อน", "ตอบก่อน"]) == _turn({"question": "ถามก่อน", "answer": "ตอบก่อน"})
+    True
+    """
+    if isinstance(stored, list):
+        return Turn(str(stored[0]), str(stored[1]))
+    return Turn.from_json(stored)
 
 
 def _now() -> datetime:
@@ -130,7 +141,7 @@ class FeedbackStore:
         question: str,
         answer: Answer,
         *,
-        history: Sequence[tuple[str, str]] = (),
+        history: Sequence[Turn] = (),
         comment: str = "",
         config: dict[str, Any] | None = None,
     ) -> int:
@@ -140,7 +151,7 @@ class FeedbackStore:
             rating: ``up`` or ``down``.
             question: The question that was answered.
             answer: The answer shown.
-            history: Earlier ``(question, answer)`` turns.
+            history: Earlier turns, oldest first.
             comment: Optional free text.
             config: Configuration snapshot (see :func:`config_snapshot`).
 
@@ -158,10 +169,10 @@ class FeedbackStore:
             _now().isoformat(timespec="seconds"),
             rating,
             question.strip(),
-            json.dumps([list(t) for t in history], ensure_ascii=False),
+            json.dumps([t.to_json() for t in history], ensure_ascii=False),
             answer.text,
             int(answer.refused),
-            json.dumps([asdict(c) for c in answer.citations], ensure_ascii=False),
+            json.dumps([c.to_json() for c in answer.citations], ensure_ascii=False),
             comment.strip()[:2000],
             json.dumps(config or {}, ensure_ascii=False),
         )
@@ -200,10 +211,10 @@ class FeedbackStore:
                 created_at=at,
                 rating=r,
                 question=q,
-                history=tuple((str(a), str(b)) for a, b in json.loads(h)),
+                history=tuple(_turn(t) for t in json.loads(h)),
                 answer=ans,
                 refused=bool(ref),
-                citations=tuple(json.loads(c)),
+                citations=tuple(Citation.from_json(x) for x in json.loads(c)),
                 comment=com,
                 config=json.loads(conf),
             )
@@ -226,7 +237,7 @@ def draft_entries(rows: Iterable[FeedbackRow]) -> list[dict[str, Any]]:
             continue
         gold: list[dict[str, Any]] = []
         for c in row.citations:
-            entry = {"file": display_name(Path(str(c.get("source", ""))).name), "page": c["page"]}
+            entry = {"file": display_name(Path(c.source).name), "page": c.page}
             if entry not in gold:
                 gold.append(entry)
         out.append(
@@ -246,7 +257,7 @@ def draft_entries(rows: Iterable[FeedbackRow]) -> list[dict[str, Any]]:
                     "refused": row.refused,
                     "created_at": row.created_at,
                 },
-                "history": [{"question": q, "answer": a} for q, a in row.history],
+                "history": [t.to_json() for t in row.history],
             }
         )
     return out

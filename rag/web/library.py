@@ -18,6 +18,7 @@ from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
+from rag.data import FILE_TYPES
 from rag.errors import InputError
 from rag.index.embedders import count_tokens
 from rag.index.index import Index, SyncResult
@@ -29,14 +30,7 @@ log = logging.getLogger(__name__)
 UPLOADS = "uploads"
 _TOMBSTONES = "deleted_sha256"
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
-MEDIA_TYPES = {
-    "pdf": "application/pdf",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "html": "text/html; charset=utf-8",
-    "txt": "text/plain; charset=utf-8",
-    "md": "text/plain; charset=utf-8",
-    "jsonl": "text/plain; charset=utf-8",
-}
+MEDIA_TYPES = {kind: f.media_type for kind, f in FILE_TYPES.items()}
 
 
 def safe_name(name: str) -> str:

@@ -15,8 +15,8 @@ from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
-from rag.answer.answerer import Turn, stream_answer
-from rag.data import Answer
+from rag.answer.answerer import stream_answer
+from rag.data import Answer, Turn
 from rag.errors import BackendError
 from rag.index.index import Index
 from rag.web.chat_html import answer_html, plain_text, streaming_html
@@ -99,7 +99,7 @@ def rate(
         rating,
         exchange.question,
         exchange.answer,
-        history=[(t.question, t.answer) for t in exchange.history],
+        history=exchange.history,
         comment=comment,
         config=config_snapshot(index.cfg),
     )

@@ -15,21 +15,12 @@ import unicodedata
 from pathlib import Path
 
 from rag.config import Config
-from rag.data import DocMeta, Document, FileType, Page
+from rag.data import FILE_TYPES, DocMeta, Document, FileType, Page
 from rag.errors import EmptyFileError, UnsupportedFileError
 from rag.ingest.headers import strip_running_lines
 from rag.ingest.loaders.base import Extracted
 
-SUFFIXES: dict[str, FileType] = {
-    ".pdf": "pdf",
-    ".docx": "docx",
-    ".html": "html",
-    ".htm": "html",
-    ".txt": "txt",
-    ".md": "md",
-    ".jsonl": "jsonl",
-    ".jsonl.gz": "jsonl",
-}
+SUFFIXES: dict[str, FileType] = {s: kind for kind, f in FILE_TYPES.items() for s in f.suffixes}
 _YEAR = re.compile(r"(?<!\d)(25[0-9]{2}|19[5-9][0-9]|20[0-9]{2})(?!\d)")
 
 
