@@ -11,7 +11,9 @@ import pytest
 
 from rag.config import Config
 from rag.errors import InputError, RagError
+from rag.index.embedders import count_tokens
 from rag.index.index import Index
+from rag.ingest.chunking import chunk_pages
 from rag.web.library import UPLOADS, Library, safe_name
 from rag.web.rwlock import RWLock
 from rag.web.staff_eval import available_sets, run_evaluation
@@ -198,3 +200,30 @@ def test_evaluation_button_writes_a_report(tmp_path: Path) -> None:
     assert "hit_at_5" in report.read_text(encoding="utf-8")
     assert ticks == [(1, 2), (2, 2)]
     assert (tmp_path / "index" / "eval-demo").is_dir()  # apart from the live index
+
+
+def test_app_start_after_chunk_budget_change_rechunks(folder: Path, tmp_path: Path) -> None:
+    """Start-up (``ensure_folder``) follows a changed ``chunk_tokens`` like ``rag ingest``."""
+    text = "\n\n".join([FACT, "ผู้สูงอายุควรนอนหลับวันละ 7 ถึง 8 ชั่วโมงและออกกำลังกายสม่ำเสมอ"] * 4)
+    (folder / "garden.md").write_text(text, encoding="utf-8")
+    base = Config(index_dir=tmp_path / "index", chunk_overlap=0)
+
+    def start_app(tokens: int) -> tuple[int, list[str]]:
+        index = Index(base.with_(chunk_tokens=tokens))
+        try:
+            Library(index).ensure_folder(folder)  # what ui/app.py does at start-up
+            counter = count_tokens(index.embedder)
+            for row in index.manifest.documents():
+                doc_id = row.meta.doc_id
+                want = chunk_pages(index.manifest.pages(doc_id), counter, tokens, 0)
+                got = index.manifest.chunks(index.manifest.doc_chunk_ids(doc_id))
+                assert sorted(c.chunk_id for c in got) == sorted(c.chunk_id for c in want)
+            return len(index.manifest.chunk_ids()), index.doctor()
+        finally:
+            index.close()
+
+    wide, problems = start_app(200)
+    assert not problems
+    narrow, problems = start_app(24)
+    assert not problems
+    assert narrow > wide
