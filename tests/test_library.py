@@ -19,6 +19,8 @@ from rag.web.rwlock import RWLock
 from rag.web.staff_eval import available_sets, run_evaluation
 from tests.thaidocs import make_pdf
 
+ROOT = Path(__file__).resolve().parents[1]
+SETS, CORPUS = ROOT / "eval" / "sets", ROOT / "corpus"
 FACT = "โครงการสวนผักดาดฟ้าบางกะปิมีครัวเรือนเข้าร่วม 4,321 ครัวเรือนในปี 2568"
 
 
@@ -156,10 +158,11 @@ def test_uploads_live_under_the_index(tmp_path: Path, library: Library) -> None:
 
 def test_evaluation_hook_checks_the_set_name(tmp_path: Path) -> None:
     cfg = Config(index_dir=tmp_path)
+    dirs = {"sets_dir": SETS, "corpus_dir": CORPUS, "shared_dir": tmp_path}
     with pytest.raises(InputError):
-        run_evaluation("../secrets", cfg, tmp_path)
+        run_evaluation("../secrets", cfg, tmp_path, **dirs)
     with pytest.raises(RagError):
-        run_evaluation("no-such-set", cfg, tmp_path)
+        run_evaluation("no-such-set", cfg, tmp_path, **dirs)
 
 
 def test_rwlock_writer_waits_for_readers_and_guard_releases() -> None:
@@ -186,12 +189,15 @@ def test_rwlock_writer_waits_for_readers_and_guard_releases() -> None:
 
 @pytest.mark.slow
 def test_evaluation_button_writes_a_report(tmp_path: Path) -> None:
-    assert "demo" in available_sets()
+    assert "demo" in available_sets(tmp_path)
     ticks: list[tuple[int, int]] = []
     report = run_evaluation(
         "demo",
         Config(index_dir=tmp_path / "index"),
         tmp_path / "reports",
+        sets_dir=SETS,
+        corpus_dir=CORPUS,
+        shared_dir=tmp_path,
         limit=2,
         thresholds=Path("eval/thresholds.toml"),
         on_question=lambda done, total: ticks.append((done, total)),
