@@ -1,16 +1,19 @@
-"""Validate the demo question set (``eval/sets/demo.jsonl``) against the rendered ``corpus/``.
+"""Validate the demo question set (``eval/sets/demo.jsonl``) against the text the product indexes.
 
-Checks, for every line:
+Everything goes through the product's own code, so a gold answer is checked against
+exactly the text ``rag ingest`` stores:
 
-* it is a JSON object with the schema documented in ``eval/sets/README.md``;
-* ids are unique, ``tags.type`` is a known type, ``history`` turns are well formed;
-* answerable items have 1+ gold entries and 1-2 ``must_contain`` strings; unanswerable
-  items have ``gold == []`` and ``must_contain == []``;
-* every gold file exists in ``corpus/`` and every gold page is within the document
-  (PDF: 1-based page index; other formats: page 1);
-* every ``must_contain`` string occurs in the extracted text of at least one gold page.
-  Text is extracted with pypdf (PDF), python-docx (DOCX), tag stripping (HTML) or read
-  as UTF-8 (MD/TXT). A line break inside the string is tolerated (PDF lines wrap).
+* questions are parsed and validated by :func:`rag.evaluation.qsets.read_questions`
+  (the schema of ``eval/sets/README.md``; the first bad line stops the check);
+* page text comes from :func:`rag.ingest.loaders.load` (the ingest loaders, with the
+  configuration ``rag eval`` would use: ``rag.toml`` / ``RAG_*``, or ``--config``);
+* ``must_contain`` strings are matched by :func:`rag.evaluation.qsets.check_must_contain`
+  (:func:`rag.evaluation.answer_metrics.contains`: whitespace, digit script and case
+  ignored).
+
+On top of the schema, the demo set's own rules: ``tags.type`` is a known type and
+``tags.topic`` is set, follow-ups have history, answerable items have an answer and
+1-2 ``must_contain`` strings, and gold entries are a corpus file plus an indexed page.
 
 Usage::
 
@@ -21,157 +24,103 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import html
-import json
-import re
 import sys
 from collections import Counter
-from functools import cache
 from pathlib import Path
 
+from rag.config import Config, load_config
+from rag.errors import RagError
+from rag.evaluation.answer_metrics import contains
+from rag.evaluation.metrics import Source
+from rag.evaluation.qsets import Question, check_must_contain, read_questions
+from rag.ingest.files import file_sha256
+from rag.ingest.loaders import load
+
 ROOT = Path(__file__).resolve().parents[1]
-CORPUS = ROOT / "corpus"
-DEMO = ROOT / "eval" / "sets" / "demo.jsonl"
 TYPES = {"factoid", "number", "date", "list", "why", "multi-hop", "follow-up"}
-KEYS = {"id", "question", "answerable", "gold", "answer", "must_contain", "tags", "history"}
 
 
-@cache
-def _page_texts(path_str: str) -> tuple[str, ...]:
-    path = Path(path_str)
-    suffix = path.suffix.lower()
-    if suffix == ".pdf":
-        from pypdf import PdfReader
+def page_texts(path: Path, cfg: Config | None = None) -> list[str]:
+    """The indexed text of each page of a file, as the ingest loaders read it.
 
-        return tuple(page.extract_text() or "" for page in PdfReader(path).pages)
-    if suffix == ".docx":
-        import docx
-
-        d = docx.Document(str(path))
-        parts = [p.text for p in d.paragraphs]
-        for table in d.tables:
-            for row in table.rows:
-                parts.append(" ".join(cell.text for cell in row.cells))
-        return ("\n".join(parts),)
-    if suffix in (".html", ".htm"):
-        raw = path.read_text(encoding="utf-8")
-        raw = re.sub(r"(?is)<(script|style)\b.*?</\1>", " ", raw)
-        return (html.unescape(re.sub(r"<[^>]+>", " ", raw)),)
-    return (path.read_text(encoding="utf-8"),)
+    Also used by ``scripts/corpus_src/demo_questions.py`` to place gold pages.
+    """
+    docs = load(path, file_sha256(path), cfg or load_config())
+    return [page.text for doc in docs for page in doc.pages]
 
 
-def page_texts(path: Path) -> list[str]:
-    """Extracted text of each page (one entry for non-PDF formats)."""
-    return list(_page_texts(str(path)))
+def indexed_pages(corpus: Path, cfg: Config) -> dict[Source, str]:
+    """``{(file name, page): text}`` of every corpus file, as the ingest loaders read it."""
+    texts: dict[Source, str] = {}
+    for path in sorted(p for p in corpus.iterdir() if p.is_file()):
+        texts.update({(path.name, n): t for n, t in enumerate(page_texts(path, cfg), start=1)})
+    return texts
 
 
-def contains(text: str, needle: str) -> bool:
-    """Substring test tolerant of PDF line wrapping (newline read as nothing or a space)."""
-    if needle in text:
-        return True
-    if needle in text.replace("\n", " ") or needle in text.replace("\n", ""):
-        return True
-    squash = re.sub(r"\s+", " ", text)
-    return needle in squash
+def demo_rules(q: Question, texts: dict[Source, str]) -> list[str]:
+    """Breaches of the demo set's own rules (beyond the common schema) by one question."""
+    errors = []
+    if q.tags.get("type") not in TYPES or not q.tags.get("topic"):
+        errors.append(f"bad tags {q.tags}")
+    if q.tags.get("type") == "follow-up" and not q.history:
+        errors.append("follow-up without history")
+    if q.answerable and not q.answer.strip():
+        errors.append("empty answer")
+    if q.answerable and not 1 <= len(q.must_contain) <= 2:
+        errors.append("must_contain should hold 1-2 strings")
+    files = {name for name, _ in texts}
+    for name, page in q.gold:
+        if name not in files:
+            errors.append(f"gold file {name} not in the corpus")
+        elif page is None or (name, page) not in texts:
+            pages = sum(f == name for f, _ in texts)
+            errors.append(f"gold {name} page {page} is not an indexed page (1..{pages})")
+    return errors
 
 
-def validate(path: Path) -> tuple[list[str], list[dict]]:
-    errors: list[str] = []
-    items: list[dict] = []
-    seen: set[str] = set()
-    for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        where = f"line {lineno}"
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            errors.append(f"{where}: invalid JSON ({exc})")
-            continue
-        if not isinstance(obj, dict) or set(obj) != KEYS:
-            errors.append(f"{where}: keys {sorted(obj) if isinstance(obj, dict) else type(obj)}")
-            continue
-        where = f"{obj['id']} (line {lineno})"
-        items.append(obj)
-        if obj["id"] in seen:
-            errors.append(f"{where}: duplicate id")
-        seen.add(obj["id"])
-        if not isinstance(obj["question"], str) or not obj["question"].strip():
-            errors.append(f"{where}: empty question")
-        if not isinstance(obj["answer"], str) or not obj["answer"].strip():
-            errors.append(f"{where}: empty answer")
-        tags = obj["tags"]
-        if not isinstance(tags, dict) or tags.get("type") not in TYPES or not tags.get("topic"):
-            errors.append(f"{where}: bad tags {tags}")
-        hist = obj["history"]
-        if not isinstance(hist, list) or any(
-            not isinstance(t, dict) or set(t) != {"question", "answer"} for t in hist
-        ):
-            errors.append(f"{where}: bad history")
-        if tags.get("type") == "follow-up" and not hist:
-            errors.append(f"{where}: follow-up without history")
-        must = obj["must_contain"]
-        gold = obj["gold"]
-        if obj["answerable"] is True:
-            if not gold:
-                errors.append(f"{where}: answerable without gold")
-            if not (isinstance(must, list) and 1 <= len(must) <= 2):
-                errors.append(f"{where}: must_contain should hold 1-2 strings")
-        elif obj["answerable"] is False:
-            if gold or must:
-                errors.append(f"{where}: unanswerable must have empty gold and must_contain")
-        else:
-            errors.append(f"{where}: answerable must be true/false")
-        pages: list[str] = []
-        for g in gold:
-            if not isinstance(g, dict) or set(g) != {"file", "page"}:
-                errors.append(f"{where}: bad gold entry {g}")
-                continue
-            f = CORPUS / g["file"]
-            if not f.is_file():
-                errors.append(f"{where}: gold file {g['file']} not in corpus/")
-                continue
-            texts = page_texts(f)
-            if not (isinstance(g["page"], int) and 1 <= g["page"] <= len(texts)):
-                errors.append(f"{where}: page {g['page']} out of range 1..{len(texts)}")
-                continue
-            pages.append(texts[g["page"] - 1])
-        for s in must if isinstance(must, list) else []:
-            if not isinstance(s, str) or not s:
-                errors.append(f"{where}: bad must_contain {s!r}")
-            elif pages and not any(contains(p, s) for p in pages):
-                errors.append(f"{where}: {s!r} not found on gold page(s) {gold}")
-    return errors, items
-
-
-def where_is(needle: str) -> None:
-    for f in sorted(CORPUS.iterdir()):
-        if f.is_file():
-            for i, text in enumerate(page_texts(f), 1):
-                if contains(text, needle):
-                    print(f"{f.name} page {i}")
+def validate(questions: list[Question], texts: dict[Source, str]) -> list[str]:
+    """Every problem of the set, one line each."""
+    errors = [f"{q.id}: {e}" for q in questions for e in demo_rules(q, texts)]
+    gold = {q.id: q.gold for q in questions}
+    errors += [
+        f"{qid}: {needle!r} not found on gold page(s) {list(gold[qid])}"
+        for qid, needle in check_must_contain(questions, texts)
+    ]
+    return errors
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("path", nargs="?", type=Path, default=DEMO)
+    """Check the set and print a summary; 1 when anything is wrong."""
+    ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    ap.add_argument("path", nargs="?", type=Path, default=ROOT / "eval" / "sets" / "demo.jsonl")
+    ap.add_argument("--corpus", type=Path, default=ROOT / "corpus", help="the demo documents")
+    ap.add_argument("--config", type=Path, default=None, help="TOML config (default rag.toml)")
     ap.add_argument("--where", help="print the corpus pages whose text contains this string")
     args = ap.parse_args(argv)
-    if args.where:
-        where_is(args.where)
-        return 0
-    errors, items = validate(args.path)
+    try:
+        texts = indexed_pages(args.corpus, load_config(args.config))
+        if args.where:
+            for name, page in sorted(k for k, text in texts.items() if contains(text, args.where)):
+                print(f"{name} page {page}")
+            return 0
+        questions = read_questions(args.path)
+    except RagError as exc:
+        print("ERROR", exc)
+        return 1
+    errors = validate(questions, texts)
     for e in errors:
         print("ERROR", e)
-    types = Counter(i["tags"]["type"] for i in items)
-    topics = Counter(i["tags"]["topic"] for i in items)
-    files = Counter(g["file"] for i in items for g in i["gold"])
-    n_ans = sum(i["answerable"] for i in items)
-    print(f"{len(items)} questions: {n_ans} answerable, {len(items) - n_ans} unanswerable")
+    types = Counter(q.tags.get("type", "") for q in questions)
+    topics = Counter(q.tags.get("topic", "") for q in questions)
+    gold_files = {name for q in questions for name, _ in q.gold}
+    answerable = sum(q.answerable for q in questions)
+    print(
+        f"{len(questions)} questions: {answerable} answerable, "
+        f"{len(questions) - answerable} unanswerable"
+    )
     print("types:", dict(sorted(types.items())))
     print("topics:", dict(sorted(topics.items())))
-    missing = sorted(p.name for p in CORPUS.iterdir() if p.is_file() and p.name not in files)
-    if missing:
+    if missing := sorted({name for name, _ in texts} - gold_files):
         print("corpus files without questions:", missing)
     print("OK" if not errors else f"{len(errors)} errors")
     return 1 if errors else 0

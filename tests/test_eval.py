@@ -1,34 +1,43 @@
 """``rag eval``: question sets, thresholds, reports and the runner end to end (real components)."""
 
 import json
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from rag.cli.evaluate import check_thresholds, load_thresholds
 from rag.cli.main import main
 from rag.errors import InputError
 from rag.evaluation.evaluate import EvalRun, IngestSummary, aggregate
 from rag.evaluation.qsets import (
     NEWS_FILE,
-    ROOT,
+    QuestionSet,
     check_must_contain,
     load_set,
     missing_data,
     read_questions,
-    shared_dir,
 )
 from rag.evaluation.report import find_previous, read_results, write_reports
+from rag.evaluation.thresholds import check_thresholds, load_thresholds
 
-SHARED = shared_dir()
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("RAG_SHARED_DIR", str(ROOT.parent / "shared")))
 needs_shared = pytest.mark.skipif(
-    bool(missing_data("thaihealth-news")), reason="../shared (thaihealth-news articles) absent"
+    bool(missing_data("thaihealth-news", SHARED)),
+    reason="../shared (thaihealth-news articles) absent",
 )
 BROKEN = ROOT / "eval" / "configs" / "broken.toml"
 # The first 20 demo questions: with the broken configuration hit_at_retrieval_k falls to
 # about 0.75 and containment to about 0.53 (normal: 1.0 and 0.90; thresholds 0.98, 0.74).
 BROKEN_LIMIT = 20
+
+
+def repo_set(name: str, shared: Path = SHARED) -> QuestionSet:
+    """A set as ``rag eval`` run from the repository root loads it."""
+    return load_set(
+        name, sets_dir=ROOT / "eval" / "sets", corpus_dir=ROOT / "corpus", shared_dir=shared
+    )
 
 
 # --- question sets ----------------------------------------------------------------------
@@ -81,7 +90,7 @@ def test_an_empty_set_is_rejected(tmp_path):
 
 
 def test_demo_set_loads():
-    qset = load_set("demo")
+    qset = repo_set("demo")
     assert len(qset.questions) == 138
     assert qset.sources == (ROOT / "corpus",)
     assert sum(not q.answerable for q in qset.questions) == 15
@@ -103,15 +112,17 @@ def test_thaihealth_news_set_is_valid_without_shared():
 def test_thaihealth_news_must_contain_occurs_in_the_gold_articles():
     rows = [json.loads(x) for x in (SHARED / NEWS_FILE).read_text(encoding="utf-8").splitlines()]
     texts = {(r["id"], None): r["text"] for r in rows}
-    questions = load_set("thaihealth-news").questions
+    questions = repo_set("thaihealth-news").questions
     assert all(s in texts for q in questions for s in q.gold), "gold ids are article ids"
     assert check_must_contain(questions, texts) == []
 
 
 @pytest.mark.shared
-@pytest.mark.skipif(bool(missing_data("xquad-th")), reason="../shared/datasets/xquad-th absent")
+@pytest.mark.skipif(
+    bool(missing_data("xquad-th", SHARED)), reason="../shared/datasets/xquad-th absent"
+)
 def test_xquad_adapter():
-    qset = load_set("xquad-th")
+    qset = repo_set("xquad-th")
     assert len(qset.questions) == 1190
     q = qset.questions[0]
     assert q.answerable and q.gold == (("Super_Bowl_50_0", None),)
@@ -123,9 +134,9 @@ def test_missing_shared_is_a_skip_reason(tmp_path):
     assert missing_data("demo", tmp_path) == ""
     assert "../shared" in missing_data("thaihealth-news", tmp_path)
     with pytest.raises(InputError):
-        load_set("thaihealth-news", shared=tmp_path)
+        repo_set("thaihealth-news", shared=tmp_path)
     with pytest.raises(InputError, match="unknown question set"):
-        load_set("nope")
+        repo_set("nope")
 
 
 # --- thresholds -------------------------------------------------------------------------

@@ -11,12 +11,16 @@ import pytest
 
 from rag.config import Config
 from rag.errors import InputError, RagError
+from rag.index.embedders import count_tokens
 from rag.index.index import Index
+from rag.ingest.chunking import chunk_pages
 from rag.web.library import UPLOADS, Library, safe_name
 from rag.web.rwlock import RWLock
 from rag.web.staff_eval import available_sets, run_evaluation
 from tests.thaidocs import make_pdf
 
+ROOT = Path(__file__).resolve().parents[1]
+SETS, CORPUS = ROOT / "eval" / "sets", ROOT / "corpus"
 FACT = "โครงการสวนผักดาดฟ้าบางกะปิมีครัวเรือนเข้าร่วม 4,321 ครัวเรือนในปี 2568"
 
 
@@ -154,10 +158,11 @@ def test_uploads_live_under_the_index(tmp_path: Path, library: Library) -> None:
 
 def test_evaluation_hook_checks_the_set_name(tmp_path: Path) -> None:
     cfg = Config(index_dir=tmp_path)
+    dirs = {"sets_dir": SETS, "corpus_dir": CORPUS, "shared_dir": tmp_path}
     with pytest.raises(InputError):
-        run_evaluation("../secrets", cfg, tmp_path)
+        run_evaluation("../secrets", cfg, tmp_path, **dirs)
     with pytest.raises(RagError):
-        run_evaluation("no-such-set", cfg, tmp_path)
+        run_evaluation("no-such-set", cfg, tmp_path, **dirs)
 
 
 def test_rwlock_writer_waits_for_readers_and_guard_releases() -> None:
@@ -184,12 +189,15 @@ def test_rwlock_writer_waits_for_readers_and_guard_releases() -> None:
 
 @pytest.mark.slow
 def test_evaluation_button_writes_a_report(tmp_path: Path) -> None:
-    assert "demo" in available_sets()
+    assert "demo" in available_sets(tmp_path)
     ticks: list[tuple[int, int]] = []
     report = run_evaluation(
         "demo",
         Config(index_dir=tmp_path / "index"),
         tmp_path / "reports",
+        sets_dir=SETS,
+        corpus_dir=CORPUS,
+        shared_dir=tmp_path,
         limit=2,
         thresholds=Path("eval/thresholds.toml"),
         on_question=lambda done, total: ticks.append((done, total)),
@@ -198,3 +206,30 @@ def test_evaluation_button_writes_a_report(tmp_path: Path) -> None:
     assert "hit_at_5" in report.read_text(encoding="utf-8")
     assert ticks == [(1, 2), (2, 2)]
     assert (tmp_path / "index" / "eval-demo").is_dir()  # apart from the live index
+
+
+def test_app_start_after_chunk_budget_change_rechunks(folder: Path, tmp_path: Path) -> None:
+    """Start-up (``ensure_folder``) follows a changed ``chunk_tokens`` like ``rag ingest``."""
+    text = "\n\n".join([FACT, "ผู้สูงอายุควรนอนหลับวันละ 7 ถึง 8 ชั่วโมงและออกกำลังกายสม่ำเสมอ"] * 4)
+    (folder / "garden.md").write_text(text, encoding="utf-8")
+    base = Config(index_dir=tmp_path / "index", chunk_overlap=0)
+
+    def start_app(tokens: int) -> tuple[int, list[str]]:
+        index = Index(base.with_(chunk_tokens=tokens))
+        try:
+            Library(index).ensure_folder(folder)  # what ui/app.py does at start-up
+            counter = count_tokens(index.embedder)
+            for row in index.manifest.documents():
+                doc_id = row.meta.doc_id
+                want = chunk_pages(index.manifest.pages(doc_id), counter, tokens, 0)
+                got = index.manifest.chunks(index.manifest.doc_chunk_ids(doc_id))
+                assert sorted(c.chunk_id for c in got) == sorted(c.chunk_id for c in want)
+            return len(index.manifest.chunk_ids()), index.doctor()
+        finally:
+            index.close()
+
+    wide, problems = start_app(200)
+    assert not problems
+    narrow, problems = start_app(24)
+    assert not problems
+    assert narrow > wide

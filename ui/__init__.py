@@ -30,6 +30,8 @@ class Services:
         feedback: The feedback store.
         sets_dir: Folder of the question sets (``eval/sets``).
         reports_dir: Where evaluation reports are written (``eval/reports``).
+        corpus_dir: The demo documents (``corpus/``), also the demo set's documents.
+        shared_dir: Shared data of the other question sets (``../shared``).
     """
 
     cfg: Config
@@ -38,6 +40,8 @@ class Services:
     feedback: FeedbackStore
     sets_dir: Path
     reports_dir: Path
+    corpus_dir: Path
+    shared_dir: Path
 
 
 def ui_error(exc: RagError) -> gr.Error:

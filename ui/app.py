@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from pathlib import Path
 from urllib.parse import quote
@@ -33,11 +34,30 @@ NOT_FOUND = "ไม่พบเอกสารนี้ / Document not found"
 NO_UPLOAD = "ส่วนถาม-ตอบไม่รับไฟล์ / The chat does not accept uploads"
 
 
-def open_services(cfg: Config, eval_dir: Path = ROOT / "eval") -> Services:
+def shared_dir() -> Path:
+    """``RAG_SHARED_DIR``, else ``shared`` next to the repository (``../shared``)."""
+    return Path(os.environ.get("RAG_SHARED_DIR", str(ROOT.parent / "shared")))
+
+
+def open_services(
+    cfg: Config,
+    eval_dir: Path = ROOT / "eval",
+    corpus_dir: Path = ROOT / "corpus",
+    shared: Path | None = None,
+) -> Services:
     """Open the index, library and feedback store of a configuration."""
     index = Index(cfg)
     feedback = FeedbackStore.for_config(cfg)
-    return Services(cfg, index, Library(index), feedback, eval_dir / "sets", eval_dir / "reports")
+    return Services(
+        cfg,
+        index,
+        Library(index),
+        feedback,
+        eval_dir / "sets",
+        eval_dir / "reports",
+        corpus_dir,
+        shared or shared_dir(),
+    )
 
 
 def doc_response(services: Services, doc_id: str) -> Response:
@@ -121,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
         cfg = load_config(args.config)
         changes = {"index_dir": args.index, "server_host": args.host, "server_port": args.port}
         cfg = cfg.with_(**{k: v for k, v in changes.items() if v is not None})
-        services = open_services(cfg)
+        services = open_services(cfg, corpus_dir=args.corpus)
         if not args.no_ingest and args.corpus.is_dir():
             print(f"กำลังตรวจดัชนีของ {args.corpus} … / checking the index of {args.corpus}")
             found, sync = services.library.ensure_folder(args.corpus)

@@ -230,6 +230,9 @@ def reports(services: Services) -> tuple[Callable[..., Any], Callable[[], str]]:
                 set_name,
                 services.cfg,
                 services.reports_dir,
+                sets_dir=services.sets_dir,
+                corpus_dir=services.corpus_dir,
+                shared_dir=services.shared_dir,
                 thresholds=services.reports_dir.parent / "thresholds.toml",
                 on_question=tick,
             )
@@ -252,7 +255,7 @@ def reports(services: Services) -> tuple[Callable[..., Any], Callable[[], str]]:
 
 def build_staff(services: Services) -> gr.Blocks:
     """The staff Blocks (only ever mounted behind authentication)."""
-    sets = available_sets() or ["demo"]
+    sets = available_sets(services.shared_dir) or ["demo"]
     app = gr.Blocks(title=t("th", "staff_title"), analytics_enabled=False, fill_width=True)
     with app:
         v = layout(sets)

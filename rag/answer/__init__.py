@@ -1,1 +1,5 @@
-"""Answering from retrieved passages: extractive and LLM answerers, verification, claims, follow-ups."""
+"""Answer: cited answers from retrieved passages.
+
+Extractive and LLM answerers, verification, claims and ``[n]`` markers, follow-ups
+and prompts.
+"""

@@ -1,1 +1,1 @@
-"""Question sets, metrics, per-question scoring, the eval runner and its reports."""
+"""Evaluation: question sets, metrics, per-question scoring, the runner and its reports."""

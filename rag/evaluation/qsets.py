@@ -3,13 +3,14 @@
 A set is a JSONL file of questions (schema in ``eval/sets/README.md``) plus the
 documents the evaluation indexes to answer them. Three sets are known:
 
-- ``demo``: ``eval/sets/demo.jsonl`` over the bundled ``corpus/`` (gold = file + page);
-- ``thaihealth-news``: ``eval/sets/thaihealth-news.jsonl`` over the 218 thaigov
-  articles in ``../shared/corpus/thaigov/thaihealth-mentions.jsonl`` (gold = article id);
-- ``xquad-th``: read from ``../shared/datasets/xquad-th/`` (gold = paragraph id,
+- ``demo``: ``<sets_dir>/demo.jsonl`` over the bundled corpus folder (gold = file + page);
+- ``thaihealth-news``: ``<sets_dir>/thaihealth-news.jsonl`` over the 218 thaigov
+  articles in ``<shared_dir>/corpus/thaigov/thaihealth-mentions.jsonl`` (gold = article id);
+- ``xquad-th``: read from ``<shared_dir>/datasets/xquad-th/`` (gold = paragraph id,
   ``must_contain`` = the gold answer text, every question answerable).
 
-``../shared`` is the folder next to the repository, or ``RAG_SHARED_DIR``.
+The folders are always passed in by the caller (``rag eval`` or the web app), never
+derived from where this package is installed; ``shared_dir`` is usually ``../shared``.
 
 >>> q = parse_question({"id": "q1", "question": "สสส. ก่อตั้งปีใด", "answerable": False})
 >>> q.id, q.answerable, q.gold, q.tags
@@ -19,7 +20,6 @@ documents the evaluation indexes to answer them. Three sets are known:
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,8 +30,6 @@ from rag.errors import InputError
 from rag.evaluation.answer_metrics import contains
 from rag.evaluation.metrics import Source
 
-ROOT = Path(__file__).resolve().parents[2]
-SETS_DIR = ROOT / "eval" / "sets"
 NEWS_FILE = Path("corpus/thaigov/thaihealth-mentions.jsonl")
 XQUAD_DIR = Path("datasets/xquad-th")
 SET_NAMES = ("demo", "thaihealth-news", "xquad-th")
@@ -198,15 +196,13 @@ def read_questions(path: Path) -> list[Question]:
     return questions
 
 
-def shared_dir() -> Path:
-    """``../shared`` next to the repository, or ``RAG_SHARED_DIR``."""
-    return Path(os.environ.get("RAG_SHARED_DIR", str(ROOT.parent / "shared")))
+def missing_data(name: str, shared_dir: Path) -> str:
+    """Why a set cannot run here (its data is absent), or ``""`` when it can.
 
-
-def missing_data(name: str, shared: Path | None = None) -> str:
-    """Why a set cannot run here (its data is absent), or ``""`` when it can."""
-    shared = shared or shared_dir()
-    need = {"thaihealth-news": shared / NEWS_FILE, "xquad-th": shared / XQUAD_DIR}.get(name)
+    >>> missing_data("demo", Path("/ไม่มีโฟลเดอร์นี้"))
+    ''
+    """
+    need = {"thaihealth-news": shared_dir / NEWS_FILE, "xquad-th": shared_dir / XQUAD_DIR}.get(name)
     if need is not None and not need.exists():
         return (
             f"{need} not found: the {name} set needs ../shared (RAG_SHARED_DIR) / "
@@ -242,28 +238,33 @@ def load_xquad(folder: Path) -> list[Question]:
     return questions
 
 
-def load_set(name: str, shared: Path | None = None, sets_dir: Path = SETS_DIR) -> QuestionSet:
+def load_set(name: str, *, sets_dir: Path, corpus_dir: Path, shared_dir: Path) -> QuestionSet:
     """The named set with the documents to index for it.
+
+    Args:
+        name: One of :data:`SET_NAMES`.
+        sets_dir: Folder of the question files (``eval/sets``).
+        corpus_dir: The demo documents (``corpus/``), indexed for ``demo``.
+        shared_dir: The shared data folder (``../shared``) of the other sets.
 
     Raises:
         InputError: Unknown set, invalid questions, or the set's data is absent
             (check :func:`missing_data` first to skip instead).
     """
-    shared = shared or shared_dir()
     if name not in SET_NAMES:
         raise InputError(
             name,
             f"ไม่รู้จักชุดคำถาม (มี {', '.join(SET_NAMES)})",
             f"unknown question set; known: {', '.join(SET_NAMES)}",
         )
-    if reason := missing_data(name, shared):
+    if reason := missing_data(name, shared_dir):
         raise InputError(name, "ไม่พบข้อมูลของชุดคำถาม", reason)
     if name == "xquad-th":
-        folder = shared / XQUAD_DIR
+        folder = shared_dir / XQUAD_DIR
         questions = load_xquad(folder)
         return QuestionSet(name, tuple(questions), (folder / "corpus.jsonl",), str(folder))
     path = sets_dir / f"{name}.jsonl"
-    sources = (ROOT / "corpus",) if name == "demo" else (shared / NEWS_FILE,)
+    sources = (corpus_dir,) if name == "demo" else (shared_dir / NEWS_FILE,)
     return QuestionSet(name, tuple(read_questions(path)), sources, str(path))
 
 
@@ -274,8 +275,9 @@ def check_must_contain(
 
     Args:
         questions: Questions to check.
-        texts: Text of each gold source (matching as in :func:`rag.evaluation.answer_metrics.contains`:
-            whitespace, digit script and case ignored).
+        texts: Text of each gold source (matching as in
+            :func:`rag.evaluation.answer_metrics.contains`: whitespace, digit script
+            and case ignored).
 
     Returns:
         ``(question id, string)`` pairs; empty when every string is found.

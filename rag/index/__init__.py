@@ -1,1 +1,5 @@
-"""The stores behind search: embedders, the embedding cache, Chroma vectors, Thai BM25, and the Index that keeps them consistent."""
+"""Index: the stores behind search, kept consistent with the manifest.
+
+Embedders, the embedding cache, Chroma vectors, Thai BM25, metadata filters and
+the :class:`~rag.index.index.Index` that owns them.
+"""

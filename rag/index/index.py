@@ -24,8 +24,9 @@ from rag.index.embed_cache import EmbedCache, embed_passages
 from rag.index.embedders import count_tokens, embedder_id, make_embedder
 from rag.index.vectors import VectorStore
 from rag.ingest.chunking import chunk_pages, chunking_key
-from rag.ingest.files import FileResult, IngestReport, ingest
+from rag.ingest.files import FileResult, IngestReport, ingest, reingest
 from rag.ingest.manifest import Manifest
+from rag.ingest.removal import Deletion, forget_document
 from rag.search.retriever import HybridRetriever
 
 log = logging.getLogger(__name__)
@@ -127,17 +128,23 @@ class Index:
 
     def ingest(
         self,
-        paths: Sequence[Path],
+        paths: Sequence[Path] | None = None,
         *,
         prune: bool = False,
+        skip: Callable[[Path], bool] | None = None,
         on_file: Callable[[FileResult], None] | None = None,
         on_embed: Callable[[int, int], None] | None = None,
     ) -> tuple[IngestReport, SyncResult]:
         """Ingest files into the manifest, then bring the search stores in line.
 
+        Stored documents are re-chunked first when the chunking settings changed.
+
         Args:
-            paths: Files and folders.
-            prune: Remove documents whose files under ``paths`` are gone.
+            paths: Files and folders (a folder's files get its name as collection);
+                ``None`` reads every file already ingested again.
+            prune: Remove documents whose files are gone: under the folders of
+                ``paths``, or anywhere when ``paths`` is ``None``.
+            skip: Files under ``paths`` to leave out (e.g. deleted by staff); no result.
             on_file: Progress callback per file.
             on_embed: Progress callback ``(done, total)`` in chunks.
 
@@ -145,15 +152,31 @@ class Index:
             Per-file results and what the sync changed.
         """
         self._rechunk_if_stale()
-        report = ingest(
-            paths,
-            self.cfg,
-            self.manifest,
-            count_tokens(self.embedder),
-            remove_missing=prune,
-            on_file=on_file,
-        )
+        counter = count_tokens(self.embedder)
+        if paths is None:
+            report = reingest(
+                self.cfg, self.manifest, counter, remove_missing=prune, on_file=on_file
+            )
+        else:
+            report = ingest(
+                paths,
+                self.cfg,
+                self.manifest,
+                counter,
+                remove_missing=prune,
+                skip=skip,
+                on_file=on_file,
+            )
         return report, self.sync(on_embed)
+
+    def delete(self, doc_id: str) -> tuple[Deletion, SyncResult]:
+        """Delete a document (and the files that produced only it) from the index.
+
+        Raises:
+            InputError: No document has this id.
+        """
+        deletion = forget_document(self.manifest, doc_id)
+        return deletion, self.sync()
 
     def _rechunk_if_stale(self) -> None:
         """Re-chunk every stored document when the chunking settings or code changed.

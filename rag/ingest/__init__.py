@@ -1,1 +1,5 @@
-"""Reading files into pages and chunks: loaders, Thai header clean-up, chunking, the manifest."""
+"""Ingest: files to repaired Thai pages and chunks in the manifest.
+
+Loaders, running-header clean-up, chunking on Thai sentences, the SQLite manifest
+(the source of truth) and the incremental file ingest.
+"""

@@ -221,6 +221,7 @@ def ingest(
     count_tokens: TokenCounter,
     *,
     remove_missing: bool = False,
+    skip: Callable[[Path], bool] | None = None,
     on_file: Callable[[FileResult], None] | None = None,
 ) -> IngestReport:
     """Ingest files and folders into the manifest.
@@ -231,6 +232,7 @@ def ingest(
         manifest: The store to update.
         count_tokens: The embedder's token counter, for chunk budgets.
         remove_missing: Also remove documents whose files under ``paths`` are gone.
+        skip: Files to leave out (e.g. deleted by staff); they get no result.
         on_file: Called after each file, e.g. to advance a progress bar.
 
     Returns:
@@ -238,6 +240,8 @@ def ingest(
     """
     results: list[FileResult] = []
     for path, collection in discover(paths):
+        if skip is not None and skip(path):
+            continue
         result = ingest_file(path, cfg, manifest, count_tokens, collection)
         log.info("%s %s %s", result.status, result.path, result.message)
         results.append(result)
@@ -246,3 +250,29 @@ def ingest(
     if remove_missing:
         results += prune(manifest, [p for p in paths if p.is_dir()])
     return IngestReport(tuple(results))
+
+
+def reingest(
+    cfg: Config,
+    manifest: Manifest,
+    count_tokens: TokenCounter,
+    *,
+    remove_missing: bool = False,
+    on_file: Callable[[FileResult], None] | None = None,
+) -> IngestReport:
+    """Read every file already ingested again (changed ones are updated).
+
+    Args:
+        cfg: Configuration.
+        manifest: The store to update.
+        count_tokens: The embedder's token counter, for chunk budgets.
+        remove_missing: Also remove the documents of every file that is gone.
+        on_file: Called after each file.
+
+    Returns:
+        The per-file results.
+    """
+    present = [path for path in map(Path, manifest.sources()) if path.exists()]
+    report = ingest(present, cfg, manifest, count_tokens, on_file=on_file)
+    gone = prune(manifest, [Path(os.sep)]) if remove_missing else []
+    return IngestReport(report.files + tuple(gone))

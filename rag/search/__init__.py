@@ -1,1 +1,1 @@
-"""Retrieval over an Index: hybrid BM25 + dense retrieval, fusion, highlighting."""
+"""Search: hybrid BM25 + dense retrieval over an Index, fusion and highlighting."""

@@ -1,1 +1,1 @@
-"""Services behind the web app: staff library, feedback, staff login, chat rendering."""
+"""Web services: the staff library, feedback, staff login and chat rendering."""

@@ -20,10 +20,10 @@ from pathlib import Path
 
 from rag.data import FILE_TYPES
 from rag.errors import InputError
-from rag.index.embedders import count_tokens
 from rag.index.index import Index, SyncResult
-from rag.ingest.files import FileResult, discover, file_sha256, ingest_file, prune
+from rag.ingest.files import FileResult, file_sha256
 from rag.ingest.loaders import SUFFIXES, display_name
+from rag.ingest.removal import sources_of
 from rag.web.rwlock import RWLock
 
 log = logging.getLogger(__name__)
@@ -118,10 +118,6 @@ class Library:
             for r in reversed(rows)
         ]
 
-    def _sources_of(self, doc_id: str) -> list[str]:
-        manifest = self.index.manifest
-        return [p for p in manifest.sources() if doc_id in manifest.source_docs(p)]
-
     def document_file(self, doc_id: str) -> DocFile | None:
         """The stored file of a document, looked up by id only (``None`` if unknown).
 
@@ -136,7 +132,7 @@ class Library:
                 pages = manifest.pages(doc_id)
                 text = "\n\n".join(t for t in (meta.title, meta.url, *(p.text for p in pages)) if t)
                 return DocFile(None, MEDIA_TYPES["txt"], f"{safe_name(meta.title)}.txt", text)
-            for source in self._sources_of(doc_id):
+            for source in sources_of(manifest, doc_id):
                 path = Path(source)
                 if path.is_file() and manifest.source_sha(source) == meta.sha256:
                     return DocFile(path, MEDIA_TYPES[meta.file_type], path.name)
@@ -176,15 +172,14 @@ class Library:
             stored = self.store_upload(src, name)
         except OSError as exc:
             return FileResult(shown, "failed", message=f"{exc} / บันทึกไฟล์ไม่ได้"), SyncResult(0, 0, 0)
-        index = self.index
         with self.lock.write():
-            result = ingest_file(stored, index.cfg, index.manifest, count_tokens(index.embedder))
+            report, sync = self.index.ingest([stored])
+            result = report.files[0]
             if result.status == "failed":
-                if str(stored.resolve()) not in index.manifest.sources():
+                if str(stored.resolve()) not in self.index.manifest.sources():
                     _remove_upload(stored)
-                return FileResult(shown, "failed", message=result.message), SyncResult(0, 0, 0)
+                return FileResult(shown, "failed", message=result.message), sync
             self._set_tombstones(self._tombstones() - {file_sha256(stored)})
-            sync = index.sync()
         log.info("upload %s: %s", shown, result.status)
         shown_result = FileResult(
             shown, result.status, result.docs, result.chunks, result.message, result.warnings
@@ -194,33 +189,21 @@ class Library:
     def delete(self, doc_id: str) -> SyncResult:
         """Delete a document and, for uploads, its stored file.
 
+        A document whose files are all gone with it is remembered by hash, so
+        :meth:`ensure_folder` does not bring it back.
+
         Raises:
             InputError: No document has this id.
         """
-        manifest = self.index.manifest
         with self.lock.write():
-            meta = manifest.document(doc_id)
-            if meta is None:
-                raise InputError(doc_id, "ไม่พบเอกสารนี้ในดัชนี", "no document with this id")
-            sources = self._sources_of(doc_id)
-            dropped = []
-            with manifest.transaction():
-                for source in sources:
-                    others = [d for d in manifest.source_docs(source) if d != doc_id]
-                    if others:
-                        manifest.put_source(source, manifest.source_sha(source) or "", others)
-                    else:
-                        manifest.drop_source(source)
-                        dropped.append(Path(source))
-                manifest.delete_document(doc_id)
-                if dropped and len(dropped) == len(sources):
-                    self._set_tombstones(self._tombstones() | {meta.sha256})
-            sync = self.index.sync()
+            deletion, sync = self.index.delete(doc_id)
+            if deletion.every_file:
+                self._set_tombstones(self._tombstones() | {deletion.meta.sha256})
             uploads = self.uploads_dir.resolve()
-            for path in dropped:
+            for path in deletion.files:
                 if path.is_relative_to(uploads):
                     _remove_upload(path)
-        log.info("deleted %s (%s)", doc_id, meta.title)
+        log.info("deleted %s (%s)", doc_id, deletion.meta.title)
         return sync
 
     def replace(self, doc_id: str, src: Path, name: str) -> tuple[FileResult, SyncResult]:
@@ -247,17 +230,9 @@ class Library:
 
         Then the search stores are repaired to hold exactly the manifest's chunks.
         """
-        index = self.index
-        results: list[FileResult] = []
         with self.lock.write():
-            counter = count_tokens(index.embedder)
-            for source in index.manifest.sources():
-                path = Path(source)
-                if path.exists():
-                    results.append(ingest_file(path, index.cfg, index.manifest, counter))
-            results += prune(index.manifest, [Path("/")])
-            sync = index.sync()
-        return results, sync
+            report, sync = self.index.ingest(None, prune=True)
+        return list(report.files), sync
 
     def ensure_folder(self, folder: Path) -> tuple[list[FileResult], SyncResult]:
         """Bring a folder (the demo corpus) into the index if missing or stale.
@@ -265,18 +240,12 @@ class Library:
         Unchanged files are skipped by hash, files gone from the folder are removed,
         and files staff deleted are not added again.
         """
-        index = self.index
         with self.lock.write():
             gone = self._tombstones()
-            counter = count_tokens(index.embedder)
-            results = [
-                ingest_file(path, index.cfg, index.manifest, counter, collection)
-                for path, collection in discover([folder])
-                if file_sha256(path) not in gone
-            ]
-            results += prune(index.manifest, [folder])
-            sync = index.sync()
-        return results, sync
+            report, sync = self.index.ingest(
+                [folder], prune=True, skip=lambda path: file_sha256(path) in gone
+            )
+        return list(report.files), sync
 
 
 def _remove_upload(path: Path) -> None:

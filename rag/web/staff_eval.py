@@ -15,11 +15,11 @@ from rag.errors import InputError
 _SET_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
 
-def available_sets() -> list[str]:
-    """Question sets whose data is present here."""
+def available_sets(shared_dir: Path) -> list[str]:
+    """Question sets whose data is present under ``shared_dir`` (``../shared``)."""
     from rag.evaluation.qsets import SET_NAMES, missing_data
 
-    return [name for name in SET_NAMES if not missing_data(name)]
+    return [name for name in SET_NAMES if not missing_data(name, shared_dir)]
 
 
 def run_evaluation(
@@ -27,6 +27,9 @@ def run_evaluation(
     cfg: Config,
     reports_dir: Path,
     *,
+    sets_dir: Path,
+    corpus_dir: Path,
+    shared_dir: Path,
     limit: int | None = None,
     thresholds: Path | None = None,
     on_question: Callable[[int, int], None] | None = None,
@@ -41,6 +44,9 @@ def run_evaluation(
         set_name: The set's name, e.g. ``demo``.
         cfg: Configuration of the live app.
         reports_dir: Where reports go (``eval/reports``).
+        sets_dir: Folder of the question files (``eval/sets``).
+        corpus_dir: The demo set's documents (``corpus/``).
+        shared_dir: The shared data of the other sets (``../shared``).
         limit: Only the first N questions.
         thresholds: ``eval/thresholds.toml``; misses are listed in the report.
         on_question: Progress callback ``(done, total)``.
@@ -57,7 +63,7 @@ def run_evaluation(
     from rag.evaluation.qsets import load_set
     from rag.evaluation.report import write_reports
 
-    qset = load_set(set_name)
+    qset = load_set(set_name, sets_dir=sets_dir, corpus_dir=corpus_dir, shared_dir=shared_dir)
     eval_cfg = cfg.with_(index_dir=cfg.index_dir / f"eval-{set_name}")
     ingest = prepare_index(qset, eval_cfg)
     total = min(limit, len(qset.questions)) if limit else len(qset.questions)
@@ -71,7 +77,7 @@ def run_evaluation(
     run = run_eval(qset, eval_cfg, limit=limit, ingest=ingest, on_question=tick)
     failed: list[str] = []
     if thresholds is not None:
-        from rag.cli.evaluate import check_thresholds, load_thresholds
+        from rag.evaluation.thresholds import check_thresholds, load_thresholds
 
         failed = check_thresholds(run.metrics, load_thresholds(thresholds).get(set_name, {}))
     paths = write_reports(run, reports_dir, failed)
