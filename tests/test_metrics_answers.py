@@ -27,7 +27,7 @@ from rag.evaluation.metrics import (
     ranked_labels,
     source_key,
 )
-from rag.thai import search_tokens
+from rag.thai.match import search_tokens
 
 A2 = ({"h-a", "a.pdf"}, 2)  # chunk of a.pdf page 2, known by its id and its file name
 A3 = ({"h-a", "a.pdf"}, 3)

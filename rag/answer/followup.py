@@ -29,7 +29,7 @@ from rag.config import Config
 from rag.data import Hit
 from rag.errors import BackendError
 from rag.index.bm25 import ThaiBM25
-from rag.thai import search_tokens
+from rag.thai.match import search_tokens
 
 if TYPE_CHECKING:
     from rag.answer.answerer import Turn

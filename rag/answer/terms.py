@@ -2,7 +2,7 @@
 
 The extractive answerer (:mod:`rag.answer.extractive`) and the follow-up rule
 (:mod:`rag.answer.followup`) need the *content* terms of a question: its
-:func:`rag.thai.search_tokens` without Thai and English question words and
+:func:`rag.thai.match.search_tokens` without Thai and English question words and
 polite particles, which never occur in the answer. Terms are weighted by their
 BM25 IDF in the index, so a rare name counts more than ``ปี``.
 
@@ -24,15 +24,9 @@ from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
 from rag.index.bm25 import ThaiBM25
-from rag.thai import (
-    fold_digits,
-    is_line_wrap,
-    is_thai,
-    normalize,
-    search_tokens,
-    sentence_spans,
-    word_spans,
-)
+from rag.thai.match import search_tokens
+from rag.thai.normalize import fold_digits, normalize
+from rag.thai.segment import is_line_wrap, is_thai, sentence_spans, word_spans
 
 Terms = Mapping[str, float]
 

@@ -4,7 +4,7 @@ A generated answer is split into claims with their ``[n]`` markers
 (:func:`rag.answer.claims.split_claims`). A claim is *supported* by a passage when
 :func:`support` reaches the threshold. The score combines two kinds of evidence:
 
-- **lexical**: the share of the claim's content tokens (:func:`rag.thai.search_tokens`,
+- **lexical**: the share of the claim's content tokens (:func:`rag.thai.match.search_tokens`,
   digits folded) found in the passage. Tokens of one character, numbers and a small
   set of function words (:data:`rag.answer.claims.STOPWORDS`) are not content tokens;
 - **embedding**: the cosine of the claim's query embedding with the passage's
@@ -43,7 +43,8 @@ from rag.answer.claims import (
     split_claims,
     tokens_of,
 )
-from rag.thai import fold_digits, is_thai, normalize
+from rag.thai.normalize import fold_digits, normalize
+from rag.thai.segment import is_thai
 
 NEGATIONS = ("ไม่", "มิได้")
 # multilingual-e5 cosines: unrelated Thai pairs score about 0.76-0.82, a passage and

@@ -13,7 +13,9 @@ import re
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 
-from rag.thai import fold_digits, normalize, search_tokens, sentence_spans
+from rag.thai.match import search_tokens
+from rag.thai.normalize import fold_digits, normalize
+from rag.thai.segment import sentence_spans
 
 Judge = Callable[[str, str], bool]
 
@@ -32,7 +34,7 @@ def strip_markers(text: str) -> str:
 
 
 def token_f1(prediction: str, reference: str) -> float:
-    """SQuAD-style token F1 with Thai segmentation (:func:`rag.thai.search_tokens`).
+    """SQuAD-style token F1 with Thai segmentation (:func:`rag.thai.match.search_tokens`).
 
     Tokens are normalised, digits folded and lower-cased; the overlap is a multiset
     intersection. Markers are stripped from the prediction. Two empty texts score 1.0,
@@ -96,7 +98,7 @@ def false_refusal_rate(refused: Sequence[bool]) -> float | None:
 
 
 def answer_claims(text: str) -> list[tuple[str, tuple[int, ...]]]:
-    r"""Sentences of an answer (:func:`rag.thai.sentence_spans`) and the markers they carry.
+    r"""Sentences of an answer (:func:`rag.thai.segment.sentence_spans`) and the markers they carry.
 
     Marker text is removed from each sentence; markers that open a sentence belong to
     the one before it (``… 2544. [1] ต่อมา …``). A sentence without markers takes those
