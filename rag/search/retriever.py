@@ -13,7 +13,6 @@ posted under two documents does not take two of the ``k`` places.
 from __future__ import annotations
 
 import logging
-import re
 import time
 from collections.abc import Callable, Sequence
 from typing import Literal, get_args
@@ -28,8 +27,7 @@ from rag.errors import ConfigError
 from rag.index.bm25 import ThaiBM25
 from rag.index.filters import Where
 from rag.index.vectors import VectorStore
-from rag.thai.match import search_tokens
-from rag.thai.normalize import fold_digits, normalize
+from rag.thai.match import search_tokens, text_key
 
 logger = logging.getLogger(__name__)
 
@@ -37,7 +35,6 @@ Lookup = Callable[[list[str]], dict[str, tuple[Chunk, str]]]
 Mode = Literal["hybrid", "bm25", "dense"]
 Fusion = Literal["rrf", "weighted"]
 Ranked = list[tuple[str, float]]
-_SPACES = re.compile(r"\s+")
 
 
 def rrf(lists: Sequence[Ranked], weights: Sequence[float], rrf_k: float = 60.0) -> Ranked:
@@ -72,15 +69,6 @@ def weighted(lists: Sequence[Ranked], weights: Sequence[float]) -> Ranked:
             norm = 1.0 if span <= 0 else (score - low) / span
             fused[cid] = fused.get(cid, 0.0) + weight * norm
     return sorted(fused.items(), key=lambda item: -item[1])
-
-
-def text_key(text: str) -> str:
-    r"""Normalised text for exact-duplicate detection.
-
-    >>> text_key(" สสส.  ก่อตั้ง\nปี ๒๕๔๔ ") == text_key("สสส. ก่อตั้ง ปี 2544")
-    True
-    """
-    return _SPACES.sub(" ", fold_digits(normalize(text)).lower()).strip()
 
 
 def jaccard(a: frozenset[str], b: frozenset[str]) -> float:

@@ -21,14 +21,22 @@ from functools import lru_cache
 from rag.thai.normalize import fold_digits, normalize
 from rag.thai.segment import is_thai, syllable_tokenize, word_tokenize
 
-# One list of words that never carry the content of a question or a claim, as the
-# Thai tokenizer (search_tokens) cuts them. Merged from three lists:
-STOP_WORDS = frozenset(
+# Thai and English question words and sentence-final particles: they never occur in
+# an answer. The part of STOP_WORDS that IDF-weighted question terms drop (function
+# words keep their low IDF weight there, as BM25 keeps them).
+QUESTION_WORDS = frozenset(
     {
-        # Thai question words and sentence-final particles (extractive query terms)
         *("อะไร", "ใคร", "ที่ไหน", "ไหน", "ที่ใด", "เมื่อไร", "เมื่อไหร่", "เมื่อใด", "อย่างไร"),
         *("ยังไง", "เท่าไร", "เท่าไหร่", "เท่าใด", "กี่", "ทำไม", "ใด", "บ้าง", "หรือไม่"),
         *("หรือเปล่า", "ไหม", "มั้ย", "ล่ะ", "คะ", "ครับ", "ค่ะ", "นะ", "คือ"),
+        *("what", "who", "whom", "whose", "when", "where", "which", "why", "how", "many"),
+        *("much", "is", "are", "was", "were", "do", "does", "did", "the", "a", "an", "of"),
+    }
+)
+# The one stop-word list: words that never carry the content of a claim, as the Thai
+# tokenizer (search_tokens) cuts them. Merged from three lists:
+STOP_WORDS = QUESTION_WORDS | frozenset(
+    {
         # function words in at least 30% of 2,910 windows of 600 characters of real Thai
         # text (XQuAD-th paragraphs and thaigov news); the negation ไม่ (29%) and digits
         # are deliberately not in the set (claims' content tokens)
@@ -38,8 +46,6 @@ STOP_WORDS = frozenset(
         *("นี้", "นั้น", "นั่น", "นี่", "ดังกล่าว", "เหล่านี้", "เหล่านั้น", "เขา", "มัน", "เธอ"),
         *("พวกเขา", "ท่าน", "แล้ว", "ส่วน"),
         # English, for mixed text
-        *("what", "who", "whom", "whose", "when", "where", "which", "why", "how", "many"),
-        *("much", "is", "are", "was", "were", "do", "does", "did", "the", "a", "an", "of"),
         *("and", "or", "in", "on", "to", "for", "by", "it", "this", "that", "they", "he", "she"),
     }
 )
@@ -105,6 +111,15 @@ def is_stop_word(token: str) -> bool:
     (True, True, False)
     """
     return token in STOP_WORDS
+
+
+def is_question_word(token: str) -> bool:
+    """Whether a search token is in :data:`QUESTION_WORDS` (a part of :data:`STOP_WORDS`).
+
+    >>> is_question_word("อะไร"), is_question_word("และ")
+    (True, False)
+    """
+    return token in QUESTION_WORDS
 
 
 def is_number(token: str) -> bool:
