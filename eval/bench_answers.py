@@ -9,7 +9,8 @@ refuse_threshold`` and the text does not depend on the threshold, so one run giv
 the figures at the configured threshold and at the one chosen on dev.
 
 - **containment@N**: the answer text contains a gold answer string (both sides
-  :func:`rag.thai.normalize` + :func:`rag.thai.fold_digits`, whitespace removed)
+  :func:`rag.thai.normalize.normalize` + :func:`~rag.thai.normalize.fold_digits`,
+  whitespace removed)
   with ``answer_max_chars = N`` (300, the default, and 500). A refusal is a miss.
 - **citation precision**: the first citation's document is the gold paragraph
   (over answered questions, and over all).
@@ -52,7 +53,7 @@ from rag.answer.extractive import extract
 from rag.config import load_config
 from rag.evaluation.metrics import mean, percentile
 from rag.index.index import Index
-from rag.thai import fold_digits, normalize
+from rag.thai.normalize import fold_digits, normalize
 
 ROOT = Path(__file__).resolve().parents[1]
 RAG = [sys.executable, "-m", "rag.cli.main"]

@@ -7,11 +7,20 @@ import types
 
 import pytest
 
-from rag.answer.followup import is_followup, prefer, quoted_docs, resolve, rewrite
+from rag.answer.followup import (
+    ANAPHORA,
+    LEADS,
+    is_followup,
+    prefer,
+    quoted_docs,
+    resolve,
+    rewrite,
+)
 from rag.config import Config
 from rag.data import Chunk, Hit, Turn, chunk_id
 from rag.errors import BackendError
 from rag.index.bm25 import ThaiBM25
+from rag.thai.match import STOP_WORDS
 
 PROGRAM = Turn(
     "โครงการงดเหล้าเข้าพรรษาปี 2566 มีผู้เข้าร่วมกี่คน",
@@ -70,6 +79,22 @@ def test_quoted_docs_and_prefer() -> None:
     assert docs == {"alcohol"}
     assert [h.chunk.doc_id for h in prefer([smoking, program], docs, 2)] == ["alcohol", "tobacco"]
     assert prefer([smoking, program], set(), 1) == [smoking]
+
+
+@pytest.mark.parametrize("marker", ["[๑]", "[1, 2]", "[1-2]", "[๑][๒]"])
+def test_quoted_docs_reads_every_marker_form(marker: str) -> None:
+    bm = ThaiBM25()
+    program = hit("alcohol", "ในปี 2566 มีผู้ร่วมงดเหล้าตลอดพรรษา 1.2 ล้านคน")
+    smoking = hit("tobacco", "ในปี 2567 คนไทยสูบบุหรี่ร้อยละ 16.9")
+    bm.add([(h.chunk, {"doc_id": h.chunk.doc_id}) for h in (program, smoking)])
+    answer = f"ในปี 2566 มีผู้ร่วมงดเหล้าตลอดพรรษา {marker} คนไทยสูบบุหรี่ร้อยละ 16.9 {marker}"
+    assert quoted_docs(answer, bm) == {"alcohol", "tobacco"}
+
+
+def test_cue_words_are_stop_words_and_never_carried() -> None:
+    assert ANAPHORA | LEADS <= STOP_WORDS
+    r = resolve("แล้วโครงการนี้ล่ะ", [Turn("สสส. ก่อตั้งเมื่อปีใด และมีรายได้จากที่ใด", "2544 [๑]")])
+    assert r.followup and not set(r.carried) & (ANAPHORA | LEADS)
 
 
 def test_rewrite_uses_the_llm_and_falls_back_to_the_rule(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -4,14 +4,13 @@ import math
 
 import pytest
 
+from rag.answer.claims import split_claims, strip_markers
 from rag.evaluation.answer_metrics import (
-    answer_claims,
     containment,
     contains,
     false_refusal_rate,
     groundedness,
     refusal_accuracy,
-    strip_markers,
     token_f1,
 )
 from rag.evaluation.metrics import (
@@ -27,7 +26,7 @@ from rag.evaluation.metrics import (
     ranked_labels,
     source_key,
 )
-from rag.thai import search_tokens
+from rag.thai.match import search_tokens
 
 A2 = ({"h-a", "a.pdf"}, 2)  # chunk of a.pdf page 2, known by its id and its file name
 A3 = ({"h-a", "a.pdf"}, 3)
@@ -163,7 +162,7 @@ def test_refusals_hand_computed():
 
 def test_groundedness_hand_computed():
     text = "ก [1]\n\nข [2]\n\nง"
-    assert answer_claims(text) == [("ก", (1,)), ("ข", (2,)), ("ง", ())]
+    assert [c[:2] for c in split_claims(text)] == [("ก", [1]), ("ข", [2]), ("ง", [])]
     # ก is in passage 1; ข is not in passage 2; ง cites nothing
     assert groundedness(text, {1: "ก", 2: "ค"}, judge) == pytest.approx(1 / 3)
     assert groundedness(text, {1: "ก", 2: "ขค"}, judge) == pytest.approx(2 / 3)
@@ -173,19 +172,28 @@ def test_groundedness_edge_cases():
     assert groundedness("", {1: "ก"}, judge) is None  # empty answer
     assert groundedness("[1]", {1: "ก"}, judge) is None  # markers only
     assert groundedness("ก [9]", {1: "ก"}, judge) == 0.0  # cites a passage that is not there
-    # a marker opening a sentence belongs to the sentence before it
-    assert answer_claims("ก\n\n[1] ข") == [("ก", (1,)), ("ข", ())]
+    # a marker opening a line belongs to the claim before it
+    assert [c[:2] for c in split_claims("ก\n\n[1] ข")] == [("ก", [1]), ("ข", [])]
     assert groundedness("ก\n\n[1] ข", {1: "ก"}, judge) == 0.5
 
 
-def test_unmarked_sentence_takes_the_next_marker_of_its_paragraph():
-    claims = answer_claims("วันนี้ฝนตก พรุ่งนี้แดดออก [2]")
-    assert all(cited == (2,) for _, cited in claims)
-    # in another paragraph it does not
-    assert answer_claims("วันนี้ฝนตก\n\nพรุ่งนี้แดดออก [2]") == [
-        ("วันนี้ฝนตก", ()),
-        ("พรุ่งนี้แดดออก", (2,)),
-    ]
+def test_groundedness_scores_the_claims_the_verifier_checks():
+    # text before a marker is one claim, as verify_answer reads it, even where the
+    # sentence segmenter sees two sentences (it did: each was scored on its own)
+    text = "วันนี้ฝนตก พรุ่งนี้แดดออก [2]"
+    assert [c[:2] for c in split_claims(text)] == [("วันนี้ฝนตก พรุ่งนี้แดดออก", [2])]
+    assert groundedness(text, {2: "วันนี้ฝนตก และพรุ่งนี้แดดออก"}, judge) == 0.0
+    assert groundedness(text, {2: "วันนี้ฝนตก พรุ่งนี้แดดออก"}, judge) == 1.0
+    # a line break ends a claim: the unmarked first paragraph cites nothing
+    text = "วันนี้ฝนตก\n\nพรุ่งนี้แดดออก [2]"
+    assert groundedness(text, {2: "วันนี้ฝนตก พรุ่งนี้แดดออก"}, judge) == 0.5
+
+
+def test_thai_digit_markers_in_the_metrics():
+    assert strip_markers("ร้อยละ ๑๖.๙ [๑][๒, ๓]") == "ร้อยละ ๑๖.๙"
+    assert not contains("ตาม [๑] ข้อ", "1")
+    assert token_f1("ลดการดื่มสุรา [๑]", "ลดการดื่มสุรา") == 1.0
+    assert groundedness("ก [๑]\n\nข [๒-๓]", {1: "ก", 3: "ข"}, judge) == 1.0
 
 
 # --- latency and aggregation ----------------------------------------------------------

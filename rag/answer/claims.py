@@ -1,14 +1,16 @@
-r"""Reading a generated answer: its claims, their ``[n]`` markers, their words and numbers.
+r"""Reading an answer: its ``[n]`` markers and its claims, in one place.
 
-An LLM answer cites passages with markers such as ``[1]``, ``[1][2]``, ``[1, 2]`` or
-``[1-3]`` (Thai digits too). :func:`split_claims` cuts the answer into claims: a run
-of markers ends one, and so does a line break; text carrying no marker is cut into
-sentences by :func:`rag.thai.sentence_spans`, fragments (``สสส.`` alone, a lone
-number) joined to their neighbours. :func:`rag.answer.verify.verify_answer` then checks each
-claim against what it cites.
+An answer cites passages with markers such as ``[1]``, ``[1][2]``, ``[1, 2]`` or
+``[1-3]``, Thai digits too (``[๑]``); :data:`MARKER` is the one pattern, used by the
+verifier, the answer metrics, the follow-up rule, the prompts and the chat renderer.
+:func:`split_claims` cuts the answer into claims: a run of markers ends one, and so
+does a line break; text carrying no marker is cut into sentences by
+:func:`rag.thai.segment.sentence_spans`, fragments (``สสส.`` alone, a lone number)
+joined to their neighbours. :func:`rag.answer.verify.verify_answer` then checks each
+claim against what it cites, and the groundedness metric scores the same claims.
 
->>> sorted(numbers_of("ร้อยละ ๒ ของ 1,000 คน ปี 2544"))
-['1000', '2', '2544']
+>>> strip_markers("ก่อตั้งปี 2544 [1][2, 3] และ [๔-๕]")
+'ก่อตั้งปี 2544 และ'
 >>> content_tokens("สสส. ได้รับเงินจากภาษีสุราและยาสูบ")
 ['สสส', 'รับเงิน', 'ภาษี', 'สุรา', 'ยาสูบ']
 """
@@ -16,46 +18,73 @@ claim against what it cites.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from collections.abc import Iterator
 
-from rag.thai import fold_digits, search_tokens, sentence_spans
+from rag.thai.match import cached_search_tokens, is_number, is_stop_word
+from rag.thai.normalize import fold_digits
+from rag.thai.segment import sentence_spans
 
-# Function words found in at least 30% of 2,910 windows of 600 characters of real Thai
-# text (XQuAD-th paragraphs and thaigov news, shared/); the negation ไม่ (29%) and
-# digits are deliberately not in the set. A few English ones for mixed text.
-STOPWORDS = frozenset(
-    {
-        *("และ", "การ", "ที่", "ใน", "ของ", "ให้", "มี", "ได้", "โดย", "เพื่อ", "เป็น", "จาก"),
-        *("กับ", "ซึ่ง", "ตาม", "หรือ"),
-        *("the", "a", "an", "of", "and", "or", "in", "on", "to", "is", "are", "for", "by"),
-    }
-)
 # claims and passage sentences shorter than this many content tokens are fragments
 MIN_CLAIM_TOKENS = 2
 
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-_MARKER = re.compile(r"\[\s*(\d+(?:\s*[-–,]\s*\d+)*)\s*\]")
-_MARKER_RUN = re.compile(r"(?:\s*\[\s*\d+(?:\s*[-–,]\s*\d+)*\s*\])+")
+# one citation marker: [1], [1, 3], [1-3], [๑]; ``\d`` matches Thai digits too
+MARKER = re.compile(r"\[\s*\d+(?:\s*[-–,]\s*\d+)*\s*\]")
+_MARKER_RUN = re.compile(rf"(?:\s*{MARKER.pattern})+")
 _LINE = re.compile(r"[^\n]+")
 _SPACES = re.compile(r"[ \t]+")
 _MAX_RANGE = 20
 
 
-def numbers_of(text: str) -> frozenset[str]:
-    """Numbers in ``text``, Thai digits folded and thousands separators removed."""
-    return frozenset(m.replace(",", "") for m in _NUMBER.findall(fold_digits(text)))
+def cited_numbers(marker: str) -> list[int]:
+    """Passage numbers one marker cites, ranges expanded (up to 20 numbers).
+
+    >>> cited_numbers("[1-3]"), cited_numbers("[๒, ๕]"), cited_numbers("[1-99]")
+    ([1, 2, 3], [2, 5], [1, 99])
+    """
+    numbers: list[int] = []
+    for part in fold_digits(marker.strip("[] \t")).split(","):
+        ends = [int(x) for x in re.split(r"\s*[-–]\s*", part.strip()) if x]
+        if len(ends) == 2 and 0 <= ends[1] - ends[0] <= _MAX_RANGE:
+            numbers.extend(range(ends[0], ends[1] + 1))
+        else:
+            numbers.extend(ends)
+    return numbers
 
 
-@lru_cache(maxsize=4096)
-def tokens_of(text: str) -> tuple[str, ...]:
-    """:func:`rag.thai.search_tokens` of ``text``, cached (passages are read per claim)."""
-    return tuple(search_tokens(text))
+def markers(text: str) -> Iterator[tuple[int, int, list[int]]]:
+    """Each marker of ``text`` as ``(start, end, cited numbers)``.
+
+    >>> list(markers("ก [1] ข [๒, 3]"))
+    [(2, 5, [1]), (8, 14, [2, 3])]
+    """
+    for m in MARKER.finditer(text):
+        yield m.start(), m.end(), cited_numbers(m.group())
+
+
+def strip_markers(text: str) -> str:
+    """``text`` without its markers and the whitespace before each, trimmed.
+
+    >>> strip_markers("ร้อยละ 16.9 [1][2, 3]")
+    'ร้อยละ 16.9'
+    """
+    return _MARKER_RUN.sub("", text).strip()
+
+
+def split_at_markers(text: str) -> list[str]:
+    """The pieces of ``text`` between runs of markers.
+
+    >>> split_at_markers("ก่อตั้งปี 2544 [1][๒] มีรายได้ [3, 4] ")
+    ['ก่อตั้งปี 2544', ' มีรายได้', ' ']
+    """
+    return _MARKER_RUN.split(text)
 
 
 def content_tokens(text: str) -> list[str]:
-    """Search tokens of ``text`` without stopwords, numbers and one-character tokens."""
+    """Search tokens of ``text`` without stop words, numbers and one-character tokens."""
     return [
-        t for t in tokens_of(text) if len(t) > 1 and t not in STOPWORDS and not _NUMBER.fullmatch(t)
+        t
+        for t in cached_search_tokens(text)
+        if len(t) > 1 and not is_stop_word(t) and not is_number(t)
     ]
 
 
@@ -73,18 +102,6 @@ def passage_units(passage: str) -> list[tuple[int, int]]:
     if pending is not None:
         units.append((pending, len(passage.rstrip())))
     return units or [(0, len(passage))]
-
-
-def _cited_numbers(markers: list[str]) -> list[int]:
-    numbers: list[int] = []
-    for body in markers:
-        for part in fold_digits(body).split(","):
-            ends = [int(x) for x in re.split(r"\s*[-–]\s*", part.strip()) if x]
-            if len(ends) == 2 and 0 <= ends[1] - ends[0] <= _MAX_RANGE:
-                numbers.extend(range(ends[0], ends[1] + 1))
-            else:
-                numbers.extend(ends)
-    return numbers
 
 
 def _uncited_pieces(text: str) -> list[str]:
@@ -112,7 +129,7 @@ def split_claims(text: str) -> list[tuple[str, list[int], str]]:
 
     A run of ``[n]`` markers ends the claim before it, and so does a line break;
     markers opening a line belong to the claim before them. Text after the last
-    marker of a line is cut into sentences by :func:`rag.thai.sentence_spans`.
+    marker of a line is cut into sentences by :func:`rag.thai.segment.sentence_spans`.
 
     >>> split_claims("สสส. ก่อตั้งในปี 2544 [1] มีรายได้จากภาษี [2]\n\nสุรา [๓]")[-1]
     ('สุรา', [3], '\n\n')
@@ -128,7 +145,7 @@ def split_claims(text: str) -> list[tuple[str, list[int], str]]:
         bodies: list[tuple[str, list[int]]] = []
         for run in _MARKER_RUN.finditer(line.group()):
             body = _clean(line.group()[cursor : run.start()])
-            cited = _cited_numbers(_MARKER.findall(run.group()))
+            cited = [n for _, _, ns in markers(run.group()) for n in ns]
             cursor = run.end()
             if body:
                 bodies.append((body, cited))

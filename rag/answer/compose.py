@@ -12,9 +12,9 @@ import re
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from rag.answer.terms import unit_tokens
 from rag.data import Citation
-from rag.search.retriever import jaccard, text_key
+from rag.search.retriever import jaccard
+from rag.thai.match import cached_search_tokens, text_key
 
 if TYPE_CHECKING:
     from rag.answer.extractive import Params, Scored, Unit
@@ -49,7 +49,7 @@ def choose(scored: Sequence[Scored], budget: int, params: Params) -> list[Scored
     floor = best.score - params.keep_ratio * spread
     chosen = [best]
     used = _cost(best)
-    seen = [(text_key(best.unit.text), frozenset(unit_tokens(best.unit.text)))]
+    seen = [(text_key(best.unit.text), frozenset(cached_search_tokens(best.unit.text)))]
     pool = list(scored[1:])
     while pool:
         placed = {(c.unit.hit.chunk.chunk_id, c.unit.position) for c in chosen}
@@ -66,7 +66,7 @@ def choose(scored: Sequence[Scored], budget: int, params: Params) -> list[Scored
         for cand in sorted(pool, key=adjusted, reverse=True):
             if adjusted(cand) < floor:
                 break
-            key, tokens = text_key(cand.unit.text), frozenset(unit_tokens(cand.unit.text))
+            key, tokens = text_key(cand.unit.text), frozenset(cached_search_tokens(cand.unit.text))
             if used + _cost(cand) > budget or any(
                 key == k or jaccard(tokens, t) >= REDUNDANT_JACCARD for k, t in seen
             ):

@@ -1,7 +1,7 @@
 """Extractive answers: the best sentences of the retrieved passages, cited exactly.
 
 Each retrieved chunk is cut into *units* (:func:`rag.answer.terms.unit_spans`: Thai
-sentences from :func:`rag.thai.sentence_spans`, long ones cut into clauses at
+sentences from :func:`rag.thai.segment.sentence_spans`, long ones cut into clauses at
 spaces, crumbs joined to the next unit). A unit's score adds, with the weights of
 :class:`Params`:
 

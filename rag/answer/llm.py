@@ -32,6 +32,7 @@ from llama_index.core.base.embeddings.base import BaseEmbedding
 from llama_index.core.base.llms.types import ChatMessage, MessageRole
 from llama_index.llms.openai_like import OpenAILike
 
+from rag.answer.claims import strip_markers
 from rag.answer.prompts import (
     ANSWER_SYSTEM,
     HISTORY_CHARS,
@@ -39,7 +40,6 @@ from rag.answer.prompts import (
     REWRITE_SYSTEM,
     answer_user_message,
     rewrite_user_message,
-    strip_markers,
 )
 from rag.answer.verify import VerifiedText, render, verify_answer
 from rag.config import Config

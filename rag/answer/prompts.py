@@ -13,9 +13,9 @@ inside passages.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
+from rag.answer.claims import strip_markers
 from rag.data import Hit
 
 REFUSAL = "ไม่พบข้อมูลนี้ในเอกสารที่มีอยู่"
@@ -40,7 +40,6 @@ REWRITE_SYSTEM = """\
 ถ้าคำถามสมบูรณ์อยู่แล้ว ให้ตอบคำถามเดิม"""
 
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
-_MARKERS = re.compile(r"\s*\[\s*[\d๐-๙]+(?:\s*[-–,]\s*[\d๐-๙]+)*\s*\]")
 
 
 def escape(text: str) -> str:
@@ -80,19 +79,10 @@ def answer_user_message(question: str, hits: Sequence[Hit]) -> str:
     )
 
 
-def strip_markers(text: str) -> str:
-    """Remove ``[n]`` markers (earlier answers in the history refer to old passages).
-
-    >>> strip_markers("ก่อตั้งปี 2544 [1][2] และ [๓]")
-    'ก่อตั้งปี 2544 และ'
-    """
-    return _MARKERS.sub("", text).strip()
-
-
 def rewrite_user_message(question: str, history: Sequence[tuple[str, str]]) -> str:
     """The rewriter's input: the conversation so far and the latest question.
 
-    >>> print(rewrite_user_message("แล้วก่อตั้งเมื่อไร", [("สสส. คืออะไร", "คือกองทุน [1]")]))
+    >>> print(rewrite_user_message("แล้วก่อตั้งเมื่อไร", [("สสส. คืออะไร", "คือกองทุน [๑]")]))
     บทสนทนาก่อนหน้า:
     ผู้ใช้: สสส. คืออะไร
     ผู้ช่วย: คือกองทุน
@@ -102,6 +92,6 @@ def rewrite_user_message(question: str, history: Sequence[tuple[str, str]]) -> s
     """
     lines = ["บทสนทนาก่อนหน้า:"]
     for asked, answered in history:
-        answer = strip_markers(answered)[:HISTORY_CHARS]
+        answer = strip_markers(answered)[:HISTORY_CHARS]  # they cite old passages
         lines += [f"ผู้ใช้: {asked.strip()}", f"ผู้ช่วย: {answer}"]
     return "\n".join([*lines, "", f"คำถามล่าสุด: {question.strip()}", "คำถามที่เขียนใหม่:"])

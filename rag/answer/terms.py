@@ -2,8 +2,9 @@
 
 The extractive answerer (:mod:`rag.answer.extractive`) and the follow-up rule
 (:mod:`rag.answer.followup`) need the *content* terms of a question: its
-:func:`rag.thai.search_tokens` without Thai and English question words and
-polite particles, which never occur in the answer. Terms are weighted by their
+:func:`rag.thai.match.search_tokens` without Thai and English question words and
+polite particles (:func:`rag.thai.match.is_question_word`), which never occur in the
+answer. Terms are weighted by their
 BM25 IDF in the index, so a rare name counts more than ``ปี``.
 
 >>> query_terms("สสส. ก่อตั้งขึ้นเมื่อปีใด ครับ")
@@ -24,29 +25,12 @@ from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
 from rag.index.bm25 import ThaiBM25
-from rag.thai import (
-    fold_digits,
-    is_line_wrap,
-    is_thai,
-    normalize,
-    search_tokens,
-    sentence_spans,
-    word_spans,
-)
+from rag.thai.match import cached_search_tokens, fold, has_number, is_question_word, search_tokens
+from rag.thai.segment import is_line_wrap, is_thai, sentence_spans, word_spans
 
 Terms = Mapping[str, float]
 
-# Thai question words (as newmm splits them) and sentence-final particles, and
-# English question words and articles: they never occur in an answer.
-_QUESTION_WORDS = (
-    "อะไร ใคร ที่ไหน ไหน ที่ใด เมื่อไร เมื่อไหร่ เมื่อใด อย่างไร ยังไง เท่าไร เท่าไหร่ เท่าใด กี่ ทำไม ใด "
-    "บ้าง หรือไม่ หรือเปล่า ไหม มั้ย ล่ะ คะ ครับ ค่ะ นะ คือ "
-    "what who whom whose when where which why how many much is are was were do does did the a an of"
-)
-STOP_TERMS = frozenset(_QUESTION_WORDS.split())
 _SPACE_RUNS = re.compile(r"\S+")
-_NUMBER_BEFORE = re.compile(r"\d[.,]?$")
-_NUMBER_AFTER = re.compile(r"[.,]?\d")
 _DF_CACHE: weakref.WeakKeyDictionary[ThaiBM25, tuple[int, Counter[str]]] = (
     weakref.WeakKeyDictionary()
 )
@@ -62,7 +46,7 @@ def query_terms(question: str) -> list[str]:
     """
     out: list[str] = []
     for tok in search_tokens(question):
-        if tok in STOP_TERMS or (len(tok) == 1 and not tok.isdigit()) or tok in out:
+        if is_question_word(tok) or (len(tok) == 1 and not tok.isdigit()) or tok in out:
             continue
         out.append(tok)
     return out
@@ -104,30 +88,6 @@ def idf_weights(bm25: ThaiBM25, terms: Iterable[str]) -> dict[str, float]:
     return {t: math.log(1.0 + (n - df[t] + 0.5) / (df[t] + 0.5)) for t in terms}
 
 
-@lru_cache(maxsize=16384)
-def unit_tokens(text: str) -> tuple[str, ...]:
-    """Search tokens of a unit (cached: the same passages come back often)."""
-    return tuple(search_tokens(text))
-
-
-@lru_cache(maxsize=16384)
-def _folded(text: str) -> str:
-    return fold_digits(normalize(text)).lower()
-
-
-def _number_in(number: str, text: str) -> bool:
-    """Whether ``number`` occurs in ``text`` with no digit run continuing it on either side."""
-    at = text.find(number)
-    while at >= 0:
-        end = at + len(number)
-        before = text[max(0, at - 2) : at]
-        after = text[end : end + 2]
-        if not _NUMBER_BEFORE.search(before) and not _NUMBER_AFTER.match(after):
-            return True
-        at = text.find(number, at + 1)
-    return False
-
-
 def matches(term: str, text: str) -> bool:
     """Whether ``text`` holds ``term``: as a token, or inside a longer Thai word.
 
@@ -142,11 +102,11 @@ def matches(term: str, text: str) -> bool:
     >>> matches("2.5", text), matches("2567", text), matches("300", text)
     (True, True, False)
     """
-    if term in unit_tokens(text):
+    if term in cached_search_tokens(text):
         return True
     if any(c.isdigit() for c in term):
-        return _number_in(term, _folded(text))
-    return len(term) >= 3 and all(is_thai(c) for c in term) and term in _folded(text)
+        return has_number(term, text)
+    return len(term) >= 3 and all(is_thai(c) for c in term) and term in fold(text)
 
 
 def coverage(terms: Terms, text: str) -> float:

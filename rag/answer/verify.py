@@ -4,9 +4,9 @@ A generated answer is split into claims with their ``[n]`` markers
 (:func:`rag.answer.claims.split_claims`). A claim is *supported* by a passage when
 :func:`support` reaches the threshold. The score combines two kinds of evidence:
 
-- **lexical**: the share of the claim's content tokens (:func:`rag.thai.search_tokens`,
-  digits folded) found in the passage. Tokens of one character, numbers and a small
-  set of function words (:data:`rag.answer.claims.STOPWORDS`) are not content tokens;
+- **lexical**: the share of the claim's content tokens (:func:`rag.thai.match.search_tokens`,
+  digits folded) found in the passage. Tokens of one character, numbers and stop
+  words (:data:`rag.thai.match.STOP_WORDS`) are not content tokens;
 - **embedding**: the cosine of the claim's query embedding with the passage's
   passage embedding, rescaled from ``[COS_FLOOR, COS_CEIL]`` to ``[0, 1]``.
 
@@ -32,18 +32,12 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 
 from llama_index.core.base.embeddings.base import BaseEmbedding
 
-from rag.answer.claims import (
-    content_tokens,
-    numbers_of,
-    passage_units,
-    split_claims,
-    tokens_of,
-)
-from rag.thai import fold_digits, is_thai, normalize
+from rag.answer.claims import content_tokens, passage_units, split_claims
+from rag.thai.match import cached_search_tokens, compact, numbers_in
+from rag.thai.segment import is_thai
 
 NEGATIONS = ("ไม่", "มิได้")
 # multilingual-e5 cosines: unrelated Thai pairs score about 0.76-0.82, a passage and
@@ -125,11 +119,6 @@ class VerifiedText:
         return tuple(dict.fromkeys(e.n for c in self.kept for e in c.evidence))
 
 
-@lru_cache(maxsize=1024)
-def _compact(text: str) -> str:
-    return "".join(fold_digits(normalize(text)).lower().split())
-
-
 def lexical_support(sentence: str, passage: str) -> float:
     """Share of the sentence's content tokens found in the passage (0 when it has none).
 
@@ -139,9 +128,9 @@ def lexical_support(sentence: str, passage: str) -> float:
     tokens = content_tokens(sentence)
     if not tokens:
         return 0.0
-    vocabulary = set(tokens_of(passage))
-    compact = _compact(passage)
-    found = sum(t in vocabulary or (is_thai(t[0]) and t in compact) for t in tokens)
+    vocabulary = set(cached_search_tokens(passage))
+    squeezed = compact(passage)
+    found = sum(t in vocabulary or (is_thai(t[0]) and t in squeezed) for t in tokens)
     return found / len(tokens)
 
 
@@ -153,11 +142,11 @@ def numbers_supported(sentence: str, passage: str) -> bool:
     >>> numbers_supported("ก่อตั้งปี 2550", "ก่อตั้งขึ้นในปี 2544")
     False
     """
-    return numbers_of(_ENUMERATION.sub("", sentence)) <= numbers_of(passage)
+    return numbers_in(_ENUMERATION.sub("", sentence)) <= numbers_in(passage)
 
 
 def _negation_supported(sentence: str, passage: str) -> bool:
-    negated = any(t.startswith(NEGATIONS) for t in tokens_of(sentence))
+    negated = any(t.startswith(NEGATIONS) for t in cached_search_tokens(sentence))
     return not negated or any(word in passage for word in NEGATIONS)
 
 
@@ -214,11 +203,11 @@ def best_sentence(sentence: str, passage: str) -> tuple[int, int]:
     'งานรณรงค์ลดการดื่มสุราเริ่มในปี 2546'
     """
     spans = passage_units(passage)
-    wanted = numbers_of(sentence)
+    wanted = numbers_in(sentence)
 
     def key(span: tuple[int, int]) -> tuple[int, float]:
         text = passage[span[0] : span[1]]
-        return len(wanted & numbers_of(text)), lexical_support(sentence, text)
+        return len(wanted & numbers_in(text)), lexical_support(sentence, text)
 
     return max(spans, key=key)
 

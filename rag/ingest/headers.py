@@ -16,7 +16,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
-from rag.thai import fold_digits
+from rag.thai.normalize import fold_digits
 
 EDGE_LINES = 3  # lines examined at each end of a page
 _DIGITS = re.compile(r"\d+")

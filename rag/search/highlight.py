@@ -1,6 +1,6 @@
 """Query-term highlighting and snippets that work for unspaced Thai.
 
-Matching is done on words from :func:`rag.thai.word_spans`, compared through the
+Matching is done on words from :func:`rag.thai.segment.word_spans`, compared through the
 same folding as keyword search, so ``๒๕๖๖`` matches ``2566`` and a word inside
 an unspaced Thai run is found.
 
@@ -13,7 +13,8 @@ an unspaced Thai run is found.
 
 from __future__ import annotations
 
-from rag.thai import search_tokens, word_spans
+from rag.thai.match import search_tokens
+from rag.thai.segment import word_spans
 
 
 def match_spans(text: str, query: str) -> list[tuple[int, int]]:

@@ -13,7 +13,6 @@ posted under two documents does not take two of the ``k`` places.
 from __future__ import annotations
 
 import logging
-import re
 import time
 from collections.abc import Callable, Sequence
 from typing import Literal, get_args
@@ -28,7 +27,7 @@ from rag.errors import ConfigError
 from rag.index.bm25 import ThaiBM25
 from rag.index.filters import Where
 from rag.index.vectors import VectorStore
-from rag.thai import fold_digits, normalize, search_tokens
+from rag.thai.match import search_tokens, text_key
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +35,6 @@ Lookup = Callable[[list[str]], dict[str, tuple[Chunk, str]]]
 Mode = Literal["hybrid", "bm25", "dense"]
 Fusion = Literal["rrf", "weighted"]
 Ranked = list[tuple[str, float]]
-_SPACES = re.compile(r"\s+")
 
 
 def rrf(lists: Sequence[Ranked], weights: Sequence[float], rrf_k: float = 60.0) -> Ranked:
@@ -73,15 +71,6 @@ def weighted(lists: Sequence[Ranked], weights: Sequence[float]) -> Ranked:
     return sorted(fused.items(), key=lambda item: -item[1])
 
 
-def text_key(text: str) -> str:
-    r"""Normalised text for exact-duplicate detection.
-
-    >>> text_key(" สสส.  ก่อตั้ง\nปี ๒๕๔๔ ") == text_key("สสส. ก่อตั้ง ปี 2544")
-    True
-    """
-    return _SPACES.sub(" ", fold_digits(normalize(text)).lower()).strip()
-
-
 def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     """Jaccard similarity of two token sets (1.0 for two empty sets).
 
@@ -108,7 +97,7 @@ class HybridRetriever(BaseRetriever):
         fusion: ``rrf`` (reciprocal rank) or ``weighted`` (normalised scores).
         rrf_k: The RRF constant (60 as in Cormack et al. 2009).
         weights: ``(bm25, dense)`` weights for either fusion.
-        dedup_jaccard: Drop a hit whose :func:`~rag.thai.search_tokens` set has at
+        dedup_jaccard: Drop a hit whose :func:`~rag.thai.match.search_tokens` set has at
             least this Jaccard similarity with a higher-ranked hit (identical
             normalised text is always dropped); ``None`` keeps near-duplicates.
             Measured on 6,361 chunks of 400 Thai government news articles:

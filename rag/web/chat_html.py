@@ -13,18 +13,17 @@ for unspaced Thai), and a link to ``/doc/{doc_id}#page=N``.
 from __future__ import annotations
 
 import html
-import re
 from collections.abc import Callable, Sequence
 from itertools import pairwise
 from urllib.parse import quote as urlquote
 
+from rag.answer.claims import markers
 from rag.data import Answer, Citation, Page
 from rag.search.highlight import match_spans, snippet
 from rag.web.i18n import Lang, t
 
 CONTEXT = 90
 MAX_QUOTE = 360
-_MARKER = re.compile(r"\[(\d{1,3})\]")
 
 PagesOf = Callable[[str], Sequence[Page]]
 
@@ -47,18 +46,29 @@ def _text_html(text: str) -> str:
 
 
 def cited_text(text: str, citations: Sequence[Citation], key: str) -> str:
-    """Escaped answer text whose ``[n]`` markers link to the source cards of ``key``."""
+    """Escaped answer text whose ``[n]`` markers link to the source cards of ``key``.
+
+    A marker citing several passages (``[1, 3]``, ``[1-2]``, Thai digits too) becomes
+    one ``[n]`` per cited number, linked when ``n`` is a known source; a marker citing
+    no known source is left as it was.
+
+    >>> c = Citation(1, "d", "t", "s", 1, "c", "q", 0, 1, 1.0)
+    >>> cited_text("ก [๑, 3] ข [7]", [c], "k")
+    'ก <a class="rag-ref" href="#cite-k-1">[1]</a>[3] ข [7]'
+    """
     known = {c.n for c in citations}
     out, pos = [], 0
-    for m in _MARKER.finditer(text):
-        n = int(m.group(1))
-        if n not in known:
+    for start, end, numbers in markers(text):
+        if not known.intersection(numbers):
             continue
         out += [
-            _text_html(text[pos : m.start()]),
-            f'<a class="rag-ref" href="#cite-{key}-{n}">[{n}]</a>',
+            _text_html(text[pos:start]),
+            *(
+                f'<a class="rag-ref" href="#cite-{key}-{n}">[{n}]</a>' if n in known else f"[{n}]"
+                for n in numbers
+            ),
         ]
-        pos = m.end()
+        pos = end
     return "".join([*out, _text_html(text[pos:])])
 
 

@@ -10,7 +10,7 @@ from docx.opc.exceptions import PackageNotFoundError
 
 from rag.errors import CorruptFileError, EmptyFileError
 from rag.ingest.loaders.base import Extracted
-from rag.thai import normalize
+from rag.thai.normalize import normalize
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 

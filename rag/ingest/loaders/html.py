@@ -9,7 +9,7 @@ import trafilatura
 
 from rag.errors import EmptyFileError
 from rag.ingest.loaders.base import Extracted
-from rag.thai import normalize
+from rag.thai.normalize import normalize
 
 _YEAR = re.compile(r"\b(19|20)\d\d\b")
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rag.errors import CorruptFileError, EmptyFileError
-from rag.thai import normalize
+from rag.thai.normalize import normalize
 
 _YEAR = re.compile(r"^(\d{4})")
 

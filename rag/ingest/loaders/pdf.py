@@ -12,7 +12,7 @@ Running headers and footers that the PDF itself tags as pagination artifacts
 Acrobat) are left out; untagged ones are removed later, across pages, by
 :mod:`rag.ingest.headers`.
 
-Every page goes through :func:`rag.thai.repair_pdf_text`; dot leaders are
+Every page goes through :func:`rag.thai.normalize.repair_pdf_text`; dot leaders are
 removed, runs of spaces collapsed, and lines kept. A first-line indent starts a
 new paragraph (a blank line).
 """
@@ -32,7 +32,7 @@ from rag.errors import CorruptFileError, EmptyFileError, EncryptedFileError
 from rag.ingest.loaders import display_name
 from rag.ingest.loaders.base import Extracted
 from rag.ingest.loaders.ocr import OCR_OFF, OcrError, Unavailable, ocr_page, ocr_unavailable_reason
-from rag.thai import repair_pdf_text
+from rag.thai.normalize import repair_pdf_text
 
 log = logging.getLogger(__name__)
 

@@ -9,7 +9,8 @@ from charset_normalizer import from_bytes
 
 from rag.errors import CorruptFileError, EmptyFileError
 from rag.ingest.loaders.base import Extracted
-from rag.thai import is_thai, normalize
+from rag.thai.normalize import normalize
+from rag.thai.segment import is_thai
 
 log = logging.getLogger(__name__)
 

@@ -1,19 +1,9 @@
-r"""All Thai text handling lives here.
-
-Normalisation, PDF glyph repair, digit folding for matching, sentence and word
-segmentation, and the tokens that keyword search indexes. Chunking, BM25, answer
-extraction and metrics call these functions and never split Thai themselves: a
-``\w`` regex or a whitespace split shreds unspaced Thai.
-
-Only offline pythainlp engines are used (``newmm`` words, ``crfcut`` sentences);
-their data ships inside the pythainlp wheel.
+r"""Canonical Thai text: NFC, zero-width clean-up, mark order, PDF glyph repair, digits.
 
 >>> normalize("กํา\u200bหนด")
 'กำหนด'
 >>> fold_digits("ปี ๒๕๖๖")
 'ปี 2566'
->>> word_tokenize("สสส.สนับสนุนการออกกำลังกาย")
-['สสส.', 'สนับสนุน', 'การออกกำลังกาย']
 """
 
 from __future__ import annotations
@@ -22,6 +12,8 @@ import importlib
 import re
 import unicodedata
 from functools import lru_cache
+
+from rag.thai.segment import word_tokenize
 
 # --- character classes -------------------------------------------------------
 
@@ -169,7 +161,7 @@ def _place_orphan(match: re.Match[str]) -> str:
         if ch not in THAI_CONSONANTS:
             continue
         candidate = normalize(word[:i] + marks + word[i:])
-        tokens = _word_tokenize_fn()(candidate, engine="newmm")
+        tokens = word_tokenize(candidate)  # candidate holds no whitespace
         if all(tok in words for tok in tokens) and (best is None or len(tokens) < best[0]):
             best = (len(tokens), candidate)
     return best[1] if best else match.group()
@@ -224,208 +216,3 @@ def fold_digits(text: str) -> str:
     '123 คน'
     """
     return text.translate(_THAI_DIGITS)
-
-
-def is_thai(ch: str) -> bool:
-    """Whether a character is in the Thai block.
-
-    >>> is_thai("ก"), is_thai("a")
-    (True, False)
-    """
-    return "\u0e00" <= ch <= "\u0e7f"
-
-
-# --- segmentation ---------------------------------------------------------------
-
-
-@lru_cache(maxsize=1)
-def _sent_tokenize_fn():  # type: ignore[no-untyped-def]
-    from pythainlp.tokenize import sent_tokenize
-
-    return sent_tokenize
-
-
-@lru_cache(maxsize=1)
-def _word_tokenize_fn():  # type: ignore[no-untyped-def]
-    from pythainlp.tokenize import word_tokenize as _wt
-
-    return _wt
-
-
-_BLOCK_BREAK = re.compile(r"\n\s*\n|\n(?=\s*[-•*\d๐-๙]+[.)]?\s)")
-_SENT_END_LATIN = re.compile(r"(?<=[.!?;:])\s+(?=[A-Z\"'(\[])")
-
-
-def _spans_of(pieces: list[str], text: str, offset: int) -> list[tuple[int, int]]:
-    """Locate consecutive ``pieces`` inside ``text`` (whitespace-trimmed spans)."""
-    spans: list[tuple[int, int]] = []
-    cursor = 0
-    for piece in pieces:
-        stripped = piece.strip()
-        if not stripped:
-            continue
-        at = text.find(stripped, cursor)
-        if at < 0:  # the segmenter altered the text; fall back to the cursor
-            continue
-        spans.append((offset + at, offset + at + len(stripped)))
-        cursor = at + len(stripped)
-    return spans
-
-
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    r"""Exact ``(start, end)`` spans of the sentences of ``text``.
-
-    Paragraph breaks and list items always end a sentence; inside a paragraph
-    the ``crfcut`` model finds Thai sentence boundaries. Spans are trimmed of
-    whitespace, in order, and never overlap, so ``text[s:e]`` is a sentence.
-
-    Args:
-        text: Normalised text.
-
-    Returns:
-        A list of spans.
-
-    >>> t = "สสส. ก่อตั้งในปี 2544 โดยมีรายได้จากภาษีสุราและยาสูบ\n\nโครงการนี้เริ่มในปี 2560"
-    >>> [t[s:e] for s, e in sentence_spans(t)][-1]
-    'โครงการนี้เริ่มในปี 2560'
-    """
-    spans: list[tuple[int, int]] = []
-    block_start = 0
-    for block_match in [*_BLOCK_BREAK.finditer(text), None]:
-        block_end = block_match.start() if block_match else len(text)
-        block = text[block_start:block_end]
-        if block.strip():
-            spans.extend(_segment_block(block, block_start))
-        block_start = block_match.end() if block_match else len(text)
-    return spans
-
-
-def is_line_wrap(text: str, i: int) -> bool:
-    r"""Whether ``text[i]`` is a PDF line wrap inside a Thai word run.
-
-    Thai wraps lines between words, where the source had no space, so a newline
-    between two Thai letters is no word or sentence boundary.
-
-    >>> is_line_wrap("ทิศทาง\nที่ดี", 6), is_line_wrap("16.9\nหรือ", 4)
-    (True, False)
-    """
-    return (
-        text[i] == "\n" and 0 < i < len(text) - 1 and is_thai(text[i - 1]) and is_thai(text[i + 1])
-    )
-
-
-def _segment_block(block: str, offset: int) -> list[tuple[int, int]]:
-    r"""Sentences of one paragraph, as spans of the page text.
-
-    A single newline inside a paragraph is a soft line wrap. Between two Thai
-    letters it is dropped before segmenting (Thai wraps between words, where the
-    source had no space, and crfcut reads a space as a likely sentence end);
-    elsewhere it reads as a space. A sentence that leaves a parenthesis open
-    runs on into the next one.
-
-    >>> b = "แผน 5 ปี (พ.ศ. 2566–2570) ซึ่งตั้งเป้าหมาย\nให้ลดลง"
-    >>> [b[s:e] for s, e in _segment_block(b, 0)] == [b]
-    True
-    """
-    keep = [i for i in range(len(block)) if not is_line_wrap(block, i)]
-    flat = "".join(" " if block[i] == "\n" else block[i] for i in keep)
-    if not any(is_thai(c) for c in flat):
-        pieces = _SENT_END_LATIN.split(flat)
-    else:
-        pieces = _sent_tokenize_fn()(flat, engine="crfcut")
-    spans: list[tuple[int, int]] = []
-    for s, e in _spans_of(pieces, flat, 0):
-        start, end = offset + keep[s], offset + keep[e - 1] + 1
-        if spans and _open_paren(block[spans[-1][0] - offset : spans[-1][1] - offset]):
-            spans[-1] = (spans[-1][0], end)
-        else:
-            spans.append((start, end))
-    return spans
-
-
-def _open_paren(text: str) -> bool:
-    return text.count("(") > text.count(")")
-
-
-def sentences(text: str) -> list[str]:
-    r"""Sentences of ``text``; see :func:`sentence_spans`.
-
-    >>> sentences("วันนี้ฝนตก\n\nพรุ่งนี้แดดออก")
-    ['วันนี้ฝนตก', 'พรุ่งนี้แดดออก']
-    """
-    return [text[s:e] for s, e in sentence_spans(text)]
-
-
-def word_spans(text: str) -> list[tuple[int, int]]:
-    """Exact spans of the words of ``text`` (``newmm``), whitespace excluded.
-
-    >>> t = "ลดการดื่มสุรา"
-    >>> [t[s:e] for s, e in word_spans(t)]
-    ['ลด', 'การ', 'ดื่ม', 'สุรา']
-    """
-    tokens = _word_tokenize_fn()(text, engine="newmm", keep_whitespace=True)
-    spans: list[tuple[int, int]] = []
-    pos = 0
-    for tok in tokens:
-        end = pos + len(tok)
-        if tok.strip():
-            spans.append((pos, end))
-        pos = end
-    return spans
-
-
-def word_tokenize(text: str) -> list[str]:
-    """Words of ``text`` (``newmm``), without whitespace tokens.
-
-    >>> word_tokenize("ป้องกันนักดื่มหน้าใหม่")
-    ['ป้องกัน', 'นักดื่ม', 'หน้าใหม่']
-    """
-    return [text[s:e] for s, e in word_spans(text)]
-
-
-def _strip_punct(token: str) -> str:
-    """Strip punctuation and symbols (Unicode categories P*, S*) from both ends."""
-    start, end = 0, len(token)
-    while start < end and unicodedata.category(token[start])[0] in "PS":
-        start += 1
-    while end > start and unicodedata.category(token[end - 1])[0] in "PS":
-        end -= 1
-    return token[start:end]
-
-
-def search_tokens(text: str) -> list[str]:
-    """Tokens for keyword search: normalised, digits folded, lower-cased words.
-
-    Punctuation is stripped from token ends (so ``สสส.`` and ``สสส`` match) and
-    punctuation-only tokens are dropped. Stopwords are kept: their weight is left
-    to BM25's IDF.
-
-    >>> search_tokens("สสส. ก่อตั้งปี ๒๕๔๔ (WHO)")
-    ['สสส', 'ก่อ', 'ตั้งปี', '2544', 'who']
-    """
-    folded = fold_digits(normalize(text)).lower()
-    stripped = (_strip_punct(tok) for tok in word_tokenize(folded))
-    return [tok for tok in stripped if tok]
-
-
-@lru_cache(maxsize=1)
-def _syllable_tokenize_fn():  # type: ignore[no-untyped-def]
-    from pythainlp.tokenize import syllable_tokenize
-
-    return syllable_tokenize
-
-
-def index_tokens(text: str) -> list[str]:
-    """Tokens that keyword search indexes: :func:`search_tokens` plus ``#``-marked syllables.
-
-    newmm keeps compounds whole (``สูบบุหรี่``), so a query word inside a compound
-    would not match. The syllables (pythainlp's offline ``dict`` engine) restore
-    that match; on XQuAD-th they raised BM25 R@1 from 93.4 to 94.5 (see
-    ``eval/reports/retrieval.md``). The ``#`` keeps the two vocabularies apart.
-
-    >>> index_tokens("สูบบุหรี่ (WHO)")
-    ['สูบบุหรี่', 'who', '#สูบ', '#บุ', '#หรี่']
-    """
-    folded = fold_digits(normalize(text)).lower()
-    syllables = (_strip_punct(s.strip()) for s in _syllable_tokenize_fn()(folded, engine="dict"))
-    return search_tokens(text) + [f"#{s}" for s in syllables if s and any(map(is_thai, s))]
