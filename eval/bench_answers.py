@@ -52,6 +52,8 @@ from rag.answer.extractive import extract
 from rag.config import load_config
 from rag.evaluation.metrics import mean, percentile
 from rag.index.index import Index
+from rag.search.retriever import retriever_for
+from rag.search.settings import RetrievalSettings
 from rag.thai import fold_digits, normalize
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -91,8 +93,9 @@ def run_answers(index: Index, questions: list[dict[str, Any]]) -> dict[str, dict
 
 def unanswerable(index: Index, questions: list[dict[str, Any]]) -> dict[str, float]:
     """Evidence (confidence) of each question asked without its gold paragraph."""
-    k = index.cfg.retrieval_k
-    retriever = index.retriever()
+    settings = RetrievalSettings.from_config(index.cfg)
+    k = settings.k
+    retriever = retriever_for(index, settings)
     out = {}
     for q in questions:
         vector = index.embedder.get_query_embedding(q["question"])

@@ -31,6 +31,8 @@ from rag.data import Answer, Hit
 from rag.errors import BackendError, InputError
 from rag.index.filters import Where
 from rag.index.index import Index
+from rag.search.retriever import retriever_for
+from rag.search.settings import RetrievalSettings
 
 logger = logging.getLogger(__name__)
 
@@ -74,9 +76,10 @@ def retrieve(
     Returns:
         ``cfg.retrieval_k`` hits and the query embedding.
     """
-    k = index.cfg.retrieval_k
+    settings = RetrievalSettings.from_config(index.cfg)
+    k = settings.k
     vector = index.embedder.get_query_embedding(resolved.query)
-    retriever = index.retriever()
+    retriever = retriever_for(index, settings)
     if not (resolved.followup and history):
         return retriever.search(resolved.query, k, where, embedding=vector), vector
     hits = retriever.search(resolved.query, k * FOLLOWUP_DEPTH, where, embedding=vector)

@@ -26,7 +26,6 @@ from rag.index.vectors import VectorStore
 from rag.ingest.chunking import chunk_pages, chunking_key
 from rag.ingest.files import FileResult, IngestReport, ingest
 from rag.ingest.manifest import Manifest
-from rag.search.retriever import HybridRetriever
 
 log = logging.getLogger(__name__)
 BATCH = 256
@@ -230,25 +229,6 @@ class Index:
         """The file a document was ingested from, ``""`` when it is unknown."""
         meta = self.manifest.document(doc_id)
         return meta.source if meta else ""
-
-    def retriever(self, **options: Any) -> HybridRetriever:
-        """A hybrid retriever over this index, configured from ``cfg``.
-
-        Args:
-            **options: Overrides of :class:`HybridRetriever` arguments.
-        """
-        cfg = self.cfg
-        settings: dict[str, Any] = {
-            "mode": cfg.retrieval_mode,
-            "k": cfg.retrieval_k,
-            "candidates": cfg.retrieval_candidates,
-            "fusion": cfg.fusion,
-            "rrf_k": cfg.rrf_k,
-            "weights": (cfg.bm25_weight, cfg.dense_weight),
-        }
-        return HybridRetriever(
-            self.embedder, self.vectors, self.bm25, self.lookup, **(settings | options)
-        )
 
     def doctor(self) -> list[str]:
         """Consistency problems between the manifest and the stores (empty when healthy)."""
