@@ -161,7 +161,7 @@ def _stream_llm(
     timings["retrieve"] = time.perf_counter() - began
     began = time.perf_counter()
     try:
-        for item in llm_stream(question, hits, index.cfg, index.embedder, history):
+        for item in llm_stream(question, hits, index.cfg, index.embeddings, history):
             if isinstance(item, Answer):
                 timings["answer"] = time.perf_counter() - began
                 cited = tuple(

@@ -44,7 +44,7 @@ from rag.answer.prompts import REFUSAL
 from rag.answer.terms import Terms, coverage, idf_weights, matches, query_terms, unit_spans
 from rag.answer.units import PARAMS, Params, Scored, Unit
 from rag.data import Answer, Hit
-from rag.index.embed_cache import EmbedCache, embed_passages
+from rag.index.embedding import Embeddings, cosines
 from rag.index.index import Index
 
 logger = logging.getLogger(__name__)
@@ -68,20 +68,18 @@ def collect_units(hits: Sequence[Hit], params: Params = PARAMS) -> list[Unit]:
     return units
 
 
-def _cosines(texts: Sequence[str], index: Index, query_vector: Sequence[float]) -> list[float]:
+def _cosines(
+    texts: Sequence[str], embeddings: Embeddings, query_vector: Sequence[float] | np.ndarray
+) -> list[float]:
     """Cosine of the query and each text's passage embedding (through the cache)."""
-    with EmbedCache.in_index(index.cfg.index_dir, index.embedder_id) as cache:
-        vectors = embed_passages(index.embedder, texts, cache, index.cfg.embed_batch)
-    q = np.asarray(query_vector, dtype=np.float32)
-    norms = np.linalg.norm(vectors, axis=1) * max(float(np.linalg.norm(q)), 1e-9)
-    return [float(x) for x in (vectors @ q) / np.maximum(norms, 1e-9)]
+    return [float(x) for x in cosines(embeddings.passages(texts), query_vector)]
 
 
 def score_units(
     terms: Terms,
     units: Sequence[Unit],
-    index: Index,
-    query_vector: Sequence[float],
+    embeddings: Embeddings,
+    query_vector: Sequence[float] | np.ndarray,
     params: Params = PARAMS,
 ) -> list[Scored]:
     """Score units against the question, best first.
@@ -89,7 +87,7 @@ def score_units(
     Args:
         terms: The question's content terms with IDF weights.
         units: Candidate units.
-        index: The index (embedder and embedding cache).
+        embeddings: The index's embedding service.
         query_vector: The question's query embedding.
         params: Tunables.
 
@@ -100,7 +98,7 @@ def score_units(
         return []
     chunks = {u.hit.chunk.chunk_id: u.hit.chunk.text for u in units}
     passage_dense = dict(
-        zip(chunks, _cosines(list(chunks.values()), index, query_vector), strict=True)
+        zip(chunks, _cosines(list(chunks.values()), embeddings, query_vector), strict=True)
     )
     passage_cover = {cid: coverage(terms, text) for cid, text in chunks.items()}
     wanted = [t for t in terms if any(c.isdigit() for c in t)]
@@ -108,7 +106,7 @@ def score_units(
         cid: sum(matches(t, text) for t in wanted) / len(wanted) if wanted else 1.0
         for cid, text in chunks.items()
     }
-    dense = _cosines([u.text for u in units], index, query_vector)
+    dense = _cosines([u.text for u in units], embeddings, query_vector)
     scored = []
     for unit, sim in zip(units, dense, strict=True):
         cid = unit.hit.chunk.chunk_id
@@ -165,7 +163,7 @@ def extract(
     room = budget - 6 - params.min_unit  # a unit may grow by a crumb of up to min_unit
     fit = dataclasses.replace(params, max_unit=max(1, min(params.max_unit, room)))
     terms = idf_weights(index.bm25, query_terms(query))
-    scored = score_units(terms, collect_units(hits, fit), index, query_vector, params)
+    scored = score_units(terms, collect_units(hits, fit), index.embeddings, query_vector, params)
 
     if not scored:
         return Answer(REFUSAL, (), 0.0, True)

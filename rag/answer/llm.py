@@ -29,7 +29,6 @@ from urllib.parse import urlsplit
 
 import httpx
 import openai
-from llama_index.core.base.embeddings.base import BaseEmbedding
 from llama_index.core.base.llms.types import ChatMessage, MessageRole
 from llama_index.llms.openai_like import OpenAILike
 
@@ -46,6 +45,7 @@ from rag.answer.verify import VerifiedText, render, verify_answer
 from rag.config import Config
 from rag.data import Answer, Citation, Hit
 from rag.errors import BackendError
+from rag.index.embedding import Embeddings
 
 if TYPE_CHECKING:
     from rag.answer.answerer import Turn
@@ -143,7 +143,7 @@ def _citations(verified: VerifiedText, hits: Sequence[Hit]) -> tuple[Citation, .
 
 
 def build_answer(
-    text: str, hits: Sequence[Hit], embedder: BaseEmbedding, timings: dict[str, float]
+    text: str, hits: Sequence[Hit], embeddings: Embeddings, timings: dict[str, float]
 ) -> Answer:
     """Verify a generated ``text`` against the numbered ``hits`` and make the answer.
 
@@ -152,7 +152,7 @@ def build_answer(
     """
     started = time.perf_counter()
     passages = {i: hit.chunk.text for i, hit in enumerate(hits, start=1)}
-    verified = verify_answer(text, passages, embedder)
+    verified = verify_answer(text, passages, embeddings)
     timings = {**timings, "verify": time.perf_counter() - started}
     kept = verified.kept
     dropped = [c for c in verified.claims if not c.supported]
@@ -172,7 +172,7 @@ def llm_stream(
     question: str,
     hits: Sequence[Hit],
     cfg: Config,
-    embedder: BaseEmbedding,
+    embeddings: Embeddings,
     history: Sequence[Turn],
 ) -> Iterator[str | Answer]:
     """Stream a generated answer, then yield the verified :class:`Answer`.
@@ -181,7 +181,7 @@ def llm_stream(
         question: The (standalone) question.
         hits: Retrieved passages, numbered 1.. in this order in the prompt.
         cfg: Uses the ``llm_*`` settings.
-        embedder: For verification (the index's embedder).
+        embeddings: For verification (the index's embedding service).
         history: Earlier turns of the conversation, oldest first.
 
     Yields:
@@ -222,7 +222,7 @@ def llm_stream(
     logger.info(
         "llm answered %d chars (%s) in %.2f s", len("".join(parts)), finish, timings["llm_generate"]
     )
-    yield build_answer("".join(parts), hits, embedder, timings)
+    yield build_answer("".join(parts), hits, embeddings, timings)
 
 
 def _clean_rewrite(text: str, question: str) -> str:

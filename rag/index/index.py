@@ -22,6 +22,7 @@ from rag.errors import EmbedderMismatchError, StoreError
 from rag.index.bm25 import ThaiBM25, tokenize_many
 from rag.index.embed_cache import EmbedCache, embed_passages
 from rag.index.embedders import count_tokens, embedder_id, make_embedder
+from rag.index.embedding import Embeddings
 from rag.index.vectors import VectorStore
 from rag.ingest.chunking import chunk_pages, chunking_key
 from rag.ingest.files import FileResult, IngestReport, ingest
@@ -85,6 +86,12 @@ class Index:
         self._vectors: VectorStore | None = None
         self._bm25: ThaiBM25 | None = None
         self._titles: dict[str, str] | None = None
+        self.embeddings = Embeddings(
+            lambda: self.embedder,
+            lambda: EmbedCache.in_index(cfg.index_dir, self.embedder_id),
+            cfg.embed_batch,
+        )
+        """The embedding service (the embedder behind the index's embedding cache)."""
 
     @property
     def bm25_dir(self) -> Path:
@@ -119,7 +126,8 @@ class Index:
         return self._bm25
 
     def close(self) -> None:
-        """Release the manifest."""
+        """Release the manifest and the embedding cache."""
+        self.embeddings.close()
         self.manifest.close()
 
     # --- writing --------------------------------------------------------------------
