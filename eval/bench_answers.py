@@ -49,11 +49,11 @@ from scipy.stats import binomtest
 
 from rag.answer.answerer import answer
 from rag.answer.extractive import extract
+from rag.answer.services import Services
+from rag.answer.settings import AnswerSettings
 from rag.config import load_config
 from rag.evaluation.metrics import mean, percentile
 from rag.index.index import Index
-from rag.search.retriever import retriever_for
-from rag.search.settings import RetrievalSettings
 from rag.thai import fold_digits, normalize
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -93,15 +93,15 @@ def run_answers(index: Index, questions: list[dict[str, Any]]) -> dict[str, dict
 
 def unanswerable(index: Index, questions: list[dict[str, Any]]) -> dict[str, float]:
     """Evidence (confidence) of each question asked without its gold paragraph."""
-    settings = RetrievalSettings.from_config(index.cfg)
-    k = settings.k
-    retriever = retriever_for(index, settings)
+    settings = AnswerSettings.from_config(index.cfg)
+    k = settings.retrieval.k
+    services = Services.of(index, settings.retrieval)
     out = {}
     for q in questions:
         vector = index.embedder.get_query_embedding(q["question"])
-        hits = retriever.search(q["question"], k + 20, None, embedding=vector)
+        hits = services.retriever.search(q["question"], k + 20, None, embedding=vector)
         hits = [h for h in hits if h.chunk.doc_id != q["gold_pid"]][:k]
-        out[q["qid"]] = extract(q["question"], hits, index, vector).confidence
+        out[q["qid"]] = extract(q["question"], hits, vector, services, settings).confidence
     return out
 
 

@@ -14,7 +14,7 @@ spaces, crumbs joined to the next unit). A unit's score adds, with the weights o
 - ``1 / (1 + rank)`` of its chunk in the retrieved list.
 
 :func:`rag.answer.compose.choose` grows the answer from the best unit into a passage
-within ``answer_max_chars``; :func:`rag.answer.compose.compose` writes it with ``[n]``
+within ``AnswerSettings.max_chars``; :func:`rag.answer.compose.compose` writes it with ``[n]``
 markers and exact citations. The answer's *evidence* (its ``confidence``) is
 ``0.4 * cover + 0.2 * chunk cover + 0.4 * dense'`` of the best unit, ``dense'``
 being its cosine mapped from ``[0.75, 0.92]`` to ``[0, 1]``, halved when a number
@@ -41,11 +41,12 @@ import numpy as np
 
 from rag.answer.compose import choose, closest_sources, compose
 from rag.answer.prompts import REFUSAL
+from rag.answer.services import Services
+from rag.answer.settings import AnswerSettings
 from rag.answer.terms import Terms, coverage, idf_weights, matches, query_terms, unit_spans
 from rag.answer.units import PARAMS, Params, Scored, Unit
 from rag.data import Answer, Hit
 from rag.index.embedding import Embeddings, cosines
-from rag.index.index import Index
 
 logger = logging.getLogger(__name__)
 
@@ -143,8 +144,10 @@ def evidence(best: Scored, params: Params = PARAMS) -> float:
 def extract(
     query: str,
     hits: Sequence[Hit],
-    index: Index,
-    query_vector: Sequence[float],
+    query_vector: Sequence[float] | np.ndarray,
+    services: Services,
+    settings: AnswerSettings,
+    *,
     params: Params = PARAMS,
 ) -> Answer:
     """An extractive answer from retrieved hits.
@@ -152,24 +155,27 @@ def extract(
     Args:
         query: The (resolved) question.
         hits: Retrieved chunks, best first.
-        index: The index they came from.
         query_vector: The query embedding of ``query``.
+        services: BM25 (term weights), embeddings and source files of the index.
+        settings: The length budget and the refusal threshold.
         params: Tunables.
 
     Returns:
-        The answer (``refused`` when the evidence is under ``cfg.refuse_threshold``).
+        The answer (``refused`` when the evidence is under ``settings.refuse_threshold``).
     """
-    budget = index.cfg.answer_max_chars
+    budget = settings.max_chars
     room = budget - 6 - params.min_unit  # a unit may grow by a crumb of up to min_unit
     fit = dataclasses.replace(params, max_unit=max(1, min(params.max_unit, room)))
-    terms = idf_weights(index.bm25, query_terms(query))
-    scored = score_units(terms, collect_units(hits, fit), index.embeddings, query_vector, params)
+    terms = idf_weights(services.bm25, query_terms(query))
+    units = collect_units(hits, fit)
+    scored = score_units(terms, units, services.embeddings, query_vector, params)
 
     if not scored:
         return Answer(REFUSAL, (), 0.0, True)
     confidence = round(evidence(scored[0], params), 4)
-    if confidence < index.cfg.refuse_threshold:
-        logger.info("refused: evidence %.3f < %.3f", confidence, index.cfg.refuse_threshold)
-        return Answer(REFUSAL, closest_sources(scored, index.source_of), confidence, True)
-    text, citations = compose(choose(scored, budget, params), budget, index.source_of)
+    threshold = settings.refuse_threshold
+    if confidence < threshold:
+        logger.info("refused: evidence %.3f < %.3f", confidence, threshold)
+        return Answer(REFUSAL, closest_sources(scored, services.source_of), confidence, True)
+    text, citations = compose(choose(scored, budget, params), budget, services.source_of)
     return Answer(text, citations, confidence, False)

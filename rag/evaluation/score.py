@@ -11,8 +11,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from rag.answer.answerer import Turn, answer, retrieve
+from rag.answer.answerer import Turn, answer
+from rag.answer.answerers import retrieve
 from rag.answer.followup import resolve
+from rag.answer.services import Services
 from rag.answer.verify import is_supported
 from rag.data import Answer, Citation, Hit
 from rag.evaluation.answer_metrics import containment, groundedness, token_f1
@@ -29,6 +31,7 @@ from rag.evaluation.metrics import (
 )
 from rag.evaluation.qsets import Question
 from rag.index.index import Index
+from rag.search.settings import RetrievalSettings
 
 DEPTH = 10
 
@@ -64,12 +67,8 @@ class CachedJudge:
 
 def _ranked(question: Question, index: Index, history: list[Turn]) -> list[Hit]:
     """Hits as the answerer retrieves them, at depth ``max(DEPTH, retrieval_k)``."""
-    saved = index.cfg
-    index.cfg = saved.with_(retrieval_k=max(DEPTH, saved.retrieval_k))
-    try:
-        hits, _ = retrieve(resolve(question.question, history), index, history)
-    finally:
-        index.cfg = saved
+    deeper = RetrievalSettings.from_config(index.cfg).deeper(DEPTH)
+    hits, _ = retrieve(resolve(question.question, history), Services.of(index, deeper), history)
     return hits
 
 
