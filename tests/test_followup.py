@@ -16,6 +16,7 @@ from rag.answer.followup import (
     resolve,
     rewrite,
 )
+from rag.answer.settings import LlmSettings
 from rag.config import Config
 from rag.data import Chunk, Hit, Turn, chunk_id
 from rag.errors import BackendError
@@ -26,6 +27,9 @@ PROGRAM = Turn(
     "โครงการงดเหล้าเข้าพรรษาปี 2566 มีผู้เข้าร่วมกี่คน",
     "ในปี 2566 มีผู้ร่วมงดเหล้าตลอดพรรษา 1.2 ล้านคน [1]",
 )
+
+
+LLM = LlmSettings.from_config(Config())  # no endpoint: the rewrite falls back to the rule
 
 
 def hit(doc_id: str, text: str) -> Hit:
@@ -108,7 +112,7 @@ def test_rewrite_uses_the_llm_and_falls_back_to_the_rule(monkeypatch: pytest.Mon
 
     monkeypatch.setitem(sys.modules, "rag.answer.llm", fake)
     monkeypatch.setattr(fake, "rewrite_query", good, raising=False)
-    assert rewrite("แล้วปี 2567 ล่ะ", [PROGRAM], Config()).query.startswith("โครงการงดเหล้า")
+    assert rewrite("แล้วปี 2567 ล่ะ", [PROGRAM], LLM).query.startswith("โครงการงดเหล้า")
     monkeypatch.setattr(fake, "rewrite_query", down, raising=False)
-    assert rewrite("แล้วปี 2567 ล่ะ", [PROGRAM], Config()) == resolve("แล้วปี 2567 ล่ะ", [PROGRAM])
-    assert rewrite("แล้วปี 2567 ล่ะ", [], Config()).query == "แล้วปี 2567 ล่ะ"
+    assert rewrite("แล้วปี 2567 ล่ะ", [PROGRAM], LLM) == resolve("แล้วปี 2567 ล่ะ", [PROGRAM])
+    assert rewrite("แล้วปี 2567 ล่ะ", [], LLM).query == "แล้วปี 2567 ล่ะ"

@@ -8,7 +8,7 @@ from pypdf import PdfReader, PdfWriter
 
 from rag.config import load_config
 from rag.ingest.files import ingest
-from rag.ingest.loaders import display_name
+from rag.ingest.loaders.base import display_name
 from rag.ingest.manifest import Manifest
 from tests.thaidocs import make_pdf
 

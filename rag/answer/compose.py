@@ -10,14 +10,11 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
 
+from rag.answer.units import Params, Scored, Unit
 from rag.data import Citation
 from rag.search.retriever import jaccard
 from rag.thai.match import cached_search_tokens, text_key
-
-if TYPE_CHECKING:
-    from rag.answer.extractive import Params, Scored, Unit
 
 CLOSEST_SOURCES = 3
 _HEADING = re.compile(r"^[ \t]*#{1,6}[ \t]+", re.MULTILINE)

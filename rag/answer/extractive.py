@@ -14,7 +14,7 @@ spaces, crumbs joined to the next unit). A unit's score adds, with the weights o
 - ``1 / (1 + rank)`` of its chunk in the retrieved list.
 
 :func:`rag.answer.compose.choose` grows the answer from the best unit into a passage
-within ``answer_max_chars``; :func:`rag.answer.compose.compose` writes it with ``[n]``
+within ``AnswerSettings.max_chars``; :func:`rag.answer.compose.compose` writes it with ``[n]``
 markers and exact citations. The answer's *evidence* (its ``confidence``) is
 ``0.4 * cover + 0.2 * chunk cover + 0.4 * dense'`` of the best unit, ``dense'``
 being its cosine mapped from ``[0.75, 0.92]`` to ``[0, 1]``, halved when a number
@@ -36,113 +36,19 @@ from __future__ import annotations
 import dataclasses
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import numpy as np
 
 from rag.answer.compose import choose, closest_sources, compose
 from rag.answer.prompts import REFUSAL
+from rag.answer.services import Services
+from rag.answer.settings import AnswerSettings
 from rag.answer.terms import Terms, coverage, idf_weights, matches, query_terms, unit_spans
+from rag.answer.units import PARAMS, Params, Scored, Unit
 from rag.data import Answer, Hit
-from rag.index.embed_cache import EmbedCache, embed_passages
-from rag.index.index import Index
+from rag.index.embedding import Embeddings, cosines
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Params:
-    """Tunables of the extractive answerer; the defaults were tuned on XQuAD-th (dev half).
-
-    Attributes:
-        w_dense: Weight of the unit's dense similarity in its score.
-        w_cover: Weight of the unit's lexical coverage.
-        w_passage_dense: Weight of its chunk's dense similarity.
-        w_passage_cover: Weight of its chunk's lexical coverage.
-        w_rank: Weight of the chunk's retrieval rank prior ``1 / (1 + rank)``.
-        w_numbers: Weight of the share of the question's numbers (years, figures)
-            found in the unit's chunk.
-        keep_ratio: A unit joins the answer when its adjusted score is at least
-            ``best - keep_ratio * spread`` (``spread`` = best minus median).
-        neighbour_bonus: Added to the score of a unit next to a chosen one.
-        next_bonus: Added again when it follows a chosen one (answers often
-            start the sentence after the one that repeats the question).
-        max_unit: Longest unit in characters (longer sentences are cut at spaces).
-        min_unit: Shorter units are joined to the next one.
-        dense_floor: Cosine mapped to 0 in the evidence.
-        dense_ceiling: Cosine mapped to 1 in the evidence.
-        cover_weight: Share of the best unit's coverage in the evidence.
-        passage_weight: Share of its chunk's coverage in the evidence (the rest
-            is the scaled cosine).
-        number_penalty: Share of the evidence lost when a number of the question
-            is missing from the best unit's chunk.
-    """
-
-    w_dense: float = 1.0
-    w_cover: float = 0.25
-    w_passage_dense: float = 1.0
-    w_passage_cover: float = 0.2
-    w_rank: float = 0.1
-    w_numbers: float = 0.5
-    keep_ratio: float = 1.0
-    neighbour_bonus: float = 0.1
-    next_bonus: float = 0.05
-    max_unit: int = 150
-    min_unit: int = 40
-    dense_floor: float = 0.75
-    dense_ceiling: float = 0.92
-    cover_weight: float = 0.4
-    passage_weight: float = 0.2
-    number_penalty: float = 0.5
-
-
-PARAMS = Params()
-
-
-@dataclass(frozen=True)
-class Unit:
-    """A candidate answer piece: a span of a retrieved chunk.
-
-    Attributes:
-        hit: The retrieved chunk.
-        rank: 0-based rank of the chunk among the hits.
-        position: Index of the unit among its chunk's units.
-        start: Offset in the chunk text.
-        end: Offset one past the end, in the chunk text.
-    """
-
-    hit: Hit
-    rank: int
-    position: int
-    start: int
-    end: int
-
-    @property
-    def text(self) -> str:
-        """The exact text of the unit."""
-        return self.hit.chunk.text[self.start : self.end]
-
-
-@dataclass(frozen=True)
-class Scored:
-    """A unit with its features and combined score.
-
-    Attributes:
-        unit: The unit.
-        dense: Cosine of the question and the unit.
-        cover: IDF-weighted share of the question's terms in the unit.
-        passage_cover: The same for the unit's chunk.
-        score: The combined score that ranks units.
-        numbers: Share of the question's numbers found in the unit's chunk (1.0
-            when the question has none).
-    """
-
-    unit: Unit
-    dense: float
-    cover: float
-    passage_cover: float
-    score: float
-    numbers: float = 1.0
 
 
 def collect_units(hits: Sequence[Hit], params: Params = PARAMS) -> list[Unit]:
@@ -163,20 +69,18 @@ def collect_units(hits: Sequence[Hit], params: Params = PARAMS) -> list[Unit]:
     return units
 
 
-def _cosines(texts: Sequence[str], index: Index, query_vector: Sequence[float]) -> list[float]:
+def _cosines(
+    texts: Sequence[str], embeddings: Embeddings, query_vector: Sequence[float] | np.ndarray
+) -> list[float]:
     """Cosine of the query and each text's passage embedding (through the cache)."""
-    with EmbedCache.in_index(index.cfg.index_dir, index.embedder_id) as cache:
-        vectors = embed_passages(index.embedder, texts, cache, index.cfg.embed_batch)
-    q = np.asarray(query_vector, dtype=np.float32)
-    norms = np.linalg.norm(vectors, axis=1) * max(float(np.linalg.norm(q)), 1e-9)
-    return [float(x) for x in (vectors @ q) / np.maximum(norms, 1e-9)]
+    return [float(x) for x in cosines(embeddings.passages(texts), query_vector)]
 
 
 def score_units(
     terms: Terms,
     units: Sequence[Unit],
-    index: Index,
-    query_vector: Sequence[float],
+    embeddings: Embeddings,
+    query_vector: Sequence[float] | np.ndarray,
     params: Params = PARAMS,
 ) -> list[Scored]:
     """Score units against the question, best first.
@@ -184,7 +88,7 @@ def score_units(
     Args:
         terms: The question's content terms with IDF weights.
         units: Candidate units.
-        index: The index (embedder and embedding cache).
+        embeddings: The index's embedding service.
         query_vector: The question's query embedding.
         params: Tunables.
 
@@ -195,7 +99,7 @@ def score_units(
         return []
     chunks = {u.hit.chunk.chunk_id: u.hit.chunk.text for u in units}
     passage_dense = dict(
-        zip(chunks, _cosines(list(chunks.values()), index, query_vector), strict=True)
+        zip(chunks, _cosines(list(chunks.values()), embeddings, query_vector), strict=True)
     )
     passage_cover = {cid: coverage(terms, text) for cid, text in chunks.items()}
     wanted = [t for t in terms if any(c.isdigit() for c in t)]
@@ -203,7 +107,7 @@ def score_units(
         cid: sum(matches(t, text) for t in wanted) / len(wanted) if wanted else 1.0
         for cid, text in chunks.items()
     }
-    dense = _cosines([u.text for u in units], index, query_vector)
+    dense = _cosines([u.text for u in units], embeddings, query_vector)
     scored = []
     for unit, sim in zip(units, dense, strict=True):
         cid = unit.hit.chunk.chunk_id
@@ -240,8 +144,10 @@ def evidence(best: Scored, params: Params = PARAMS) -> float:
 def extract(
     query: str,
     hits: Sequence[Hit],
-    index: Index,
-    query_vector: Sequence[float],
+    query_vector: Sequence[float] | np.ndarray,
+    services: Services,
+    settings: AnswerSettings,
+    *,
     params: Params = PARAMS,
 ) -> Answer:
     """An extractive answer from retrieved hits.
@@ -249,24 +155,27 @@ def extract(
     Args:
         query: The (resolved) question.
         hits: Retrieved chunks, best first.
-        index: The index they came from.
         query_vector: The query embedding of ``query``.
+        services: BM25 (term weights), embeddings and source files of the index.
+        settings: The length budget and the refusal threshold.
         params: Tunables.
 
     Returns:
-        The answer (``refused`` when the evidence is under ``cfg.refuse_threshold``).
+        The answer (``refused`` when the evidence is under ``settings.refuse_threshold``).
     """
-    budget = index.cfg.answer_max_chars
+    budget = settings.max_chars
     room = budget - 6 - params.min_unit  # a unit may grow by a crumb of up to min_unit
     fit = dataclasses.replace(params, max_unit=max(1, min(params.max_unit, room)))
-    terms = idf_weights(index.bm25, query_terms(query))
-    scored = score_units(terms, collect_units(hits, fit), index, query_vector, params)
+    terms = idf_weights(services.bm25, query_terms(query))
+    units = collect_units(hits, fit)
+    scored = score_units(terms, units, services.embeddings, query_vector, params)
 
     if not scored:
         return Answer(REFUSAL, (), 0.0, True)
     confidence = round(evidence(scored[0], params), 4)
-    if confidence < index.cfg.refuse_threshold:
-        logger.info("refused: evidence %.3f < %.3f", confidence, index.cfg.refuse_threshold)
-        return Answer(REFUSAL, closest_sources(scored, index.source_of), confidence, True)
-    text, citations = compose(choose(scored, budget, params), budget, index.source_of)
+    threshold = settings.refuse_threshold
+    if confidence < threshold:
+        logger.info("refused: evidence %.3f < %.3f", confidence, threshold)
+        return Answer(REFUSAL, closest_sources(scored, services.source_of), confidence, True)
+    text, citations = compose(choose(scored, budget, params), budget, services.source_of)
     return Answer(text, citations, confidence, False)

@@ -23,8 +23,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rag.answer.claims import split_at_markers
+from rag.answer.settings import LlmSettings
 from rag.answer.terms import query_terms
-from rag.config import Config
 from rag.data import Hit, Turn
 from rag.errors import BackendError
 from rag.index.bm25 import ThaiBM25
@@ -101,14 +101,14 @@ def resolve(question: str, history: Sequence[Turn]) -> Resolved:
     return Resolved(f"{question} {' '.join(carried)}", True, carried)
 
 
-def rewrite(question: str, history: Sequence[Turn], cfg: Config) -> Resolved:
+def rewrite(question: str, history: Sequence[Turn], settings: LlmSettings) -> Resolved:
     """LLM mode: the endpoint rewrites the question; the rule when it fails."""
     if not history:
         return Resolved(question)
     from rag.answer.llm import rewrite_query
 
     try:
-        query = rewrite_query(question, history, cfg)
+        query = rewrite_query(question, history, settings)
     except BackendError as exc:
         logger.warning("query rewrite failed, using the rule: %s", exc)
         return resolve(question, history)

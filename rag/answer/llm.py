@@ -2,7 +2,7 @@
 
 Any server speaking the OpenAI chat API works (Typhoon, vLLM, Ollama, llama.cpp):
 llama-index's :class:`~llama_index.llms.openai_like.OpenAILike` talks to it, built
-per call from the :class:`~rag.config.Config` (the llama-index global ``Settings``
+per call from the :class:`~rag.answer.settings.LlmSettings` (the llama-index global ``Settings``
 are never touched). :func:`llm_stream` yields the model's text as it arrives and
 then one :class:`~rag.data.Answer` checked by :func:`rag.answer.verify.verify_answer`:
 unsupported sentences are removed, markers are renumbered ``1..m`` in order of first
@@ -28,7 +28,6 @@ from urllib.parse import urlsplit
 
 import httpx
 import openai
-from llama_index.core.base.embeddings.base import BaseEmbedding
 from llama_index.core.base.llms.types import ChatMessage, MessageRole
 from llama_index.llms.openai_like import OpenAILike
 
@@ -41,10 +40,11 @@ from rag.answer.prompts import (
     answer_user_message,
     rewrite_user_message,
 )
+from rag.answer.settings import LlmSettings
 from rag.answer.verify import VerifiedText, render, verify_answer
-from rag.config import Config
 from rag.data import Answer, Citation, Hit, Turn
 from rag.errors import BackendError
+from rag.index.embedding import Embeddings
 
 logger = logging.getLogger(__name__)
 
@@ -61,30 +61,31 @@ def api_base(url: str) -> str:
     return f"{url}/v1" if urlsplit(url).path in ("", "/") else url
 
 
-def make_llm(cfg: Config) -> OpenAILike:
-    """The chat client for ``cfg.llm_base_url`` (no request is made here)."""
+def make_llm(settings: LlmSettings) -> OpenAILike:
+    """The chat client for ``settings.base_url`` (no request is made here)."""
     return OpenAILike(
-        api_base=api_base(cfg.llm_base_url),
-        model=cfg.llm_model or DEFAULT_MODEL,
-        api_key=cfg.llm_api_key or "not-needed",
-        temperature=cfg.llm_temperature,
-        timeout=cfg.llm_timeout,
-        max_tokens=cfg.llm_max_tokens,
+        api_base=api_base(settings.base_url),
+        model=settings.model or DEFAULT_MODEL,
+        api_key=settings.api_key or "not-needed",
+        temperature=settings.temperature,
+        timeout=settings.timeout,
+        max_tokens=settings.max_tokens,
         max_retries=MAX_RETRIES,
         is_chat_model=True,
         is_function_calling_model=False,
     )
 
 
-def backend_error(cfg: Config, exc: BaseException | str) -> BackendError:
+def backend_error(settings: LlmSettings, exc: BaseException | str) -> BackendError:
     """A :class:`BackendError` naming the endpoint, in Thai and English.
 
-    >>> print(backend_error(Config(llm_base_url="http://x:1/v1"), "boom"))
+    >>> from rag.config import Config
+    >>> print(backend_error(LlmSettings.from_config(Config(llm_base_url="http://x:1/v1")), "boom"))
     http://x:1/v1: LLM endpoint http://x:1/v1 failed: boom / \
 เรียกใช้โมเดลภาษาที่ http://x:1/v1 ไม่สำเร็จ (boom)
     """
     reason = exc if isinstance(exc, str) else f"{type(exc).__name__}: {exc}"
-    url = cfg.llm_base_url
+    url = settings.base_url
     return BackendError(
         url,
         f"เรียกใช้โมเดลภาษาที่ {url} ไม่สำเร็จ ({reason})",
@@ -139,7 +140,7 @@ def _citations(verified: VerifiedText, hits: Sequence[Hit]) -> tuple[Citation, .
 
 
 def build_answer(
-    text: str, hits: Sequence[Hit], embedder: BaseEmbedding, timings: dict[str, float]
+    text: str, hits: Sequence[Hit], embeddings: Embeddings, timings: dict[str, float]
 ) -> Answer:
     """Verify a generated ``text`` against the numbered ``hits`` and make the answer.
 
@@ -148,7 +149,7 @@ def build_answer(
     """
     started = time.perf_counter()
     passages = {i: hit.chunk.text for i, hit in enumerate(hits, start=1)}
-    verified = verify_answer(text, passages, embedder)
+    verified = verify_answer(text, passages, embeddings)
     timings = {**timings, "verify": time.perf_counter() - started}
     kept = verified.kept
     dropped = [c for c in verified.claims if not c.supported]
@@ -167,8 +168,8 @@ def build_answer(
 def llm_stream(
     question: str,
     hits: Sequence[Hit],
-    cfg: Config,
-    embedder: BaseEmbedding,
+    settings: LlmSettings,
+    embeddings: Embeddings,
     history: Sequence[Turn],
 ) -> Iterator[str | Answer]:
     """Stream a generated answer, then yield the verified :class:`Answer`.
@@ -176,8 +177,8 @@ def llm_stream(
     Args:
         question: The (standalone) question.
         hits: Retrieved passages, numbered 1.. in this order in the prompt.
-        cfg: Uses the ``llm_*`` settings.
-        embedder: For verification (the index's embedder).
+        settings: The endpoint.
+        embeddings: For verification (the index's embedding service).
         history: Earlier turns of the conversation, oldest first.
 
     Yields:
@@ -191,7 +192,7 @@ def llm_stream(
     if not hits:
         yield Answer(REFUSAL, (), 0.0, True)
         return
-    llm = make_llm(cfg)
+    llm = make_llm(settings)
     messages = answer_messages(question, hits, history)
     started = time.perf_counter()
     timings: dict[str, float] = {}
@@ -208,17 +209,17 @@ def llm_stream(
                 parts.append(chunk.delta)
                 yield chunk.delta
     except _FAILURES as exc:
-        raise backend_error(cfg, exc) from exc
+        raise backend_error(settings, exc) from exc
     finally:
         if stream is not None:
             stream.close()
     timings["llm_generate"] = time.perf_counter() - started
     if finish is None:
-        raise backend_error(cfg, "the stream ended before the model finished")
+        raise backend_error(settings, "the stream ended before the model finished")
     logger.info(
         "llm answered %d chars (%s) in %.2f s", len("".join(parts)), finish, timings["llm_generate"]
     )
-    yield build_answer("".join(parts), hits, embedder, timings)
+    yield build_answer("".join(parts), hits, embeddings, timings)
 
 
 def _clean_rewrite(text: str, question: str) -> str:
@@ -236,13 +237,13 @@ def _clean_rewrite(text: str, question: str) -> str:
     return line
 
 
-def rewrite_query(question: str, history: Sequence[Turn], cfg: Config) -> str:
+def rewrite_query(question: str, history: Sequence[Turn], settings: LlmSettings) -> str:
     """A standalone Thai question for a follow-up (the question itself without history).
 
     Args:
         question: The latest question.
         history: Earlier turns, oldest first; only the last few are sent.
-        cfg: Uses the ``llm_*`` settings.
+        settings: The endpoint.
 
     Returns:
         The rewritten question, or ``question`` when the model's reply is unusable.
@@ -258,9 +259,9 @@ def rewrite_query(question: str, history: Sequence[Turn], cfg: Config) -> str:
         ChatMessage(role=MessageRole.USER, content=rewrite_user_message(question, turns)),
     ]
     try:
-        reply = make_llm(cfg).chat(messages)
+        reply = make_llm(settings).chat(messages)
     except _FAILURES as exc:
-        raise backend_error(cfg, exc) from exc
+        raise backend_error(settings, exc) from exc
     rewritten = _clean_rewrite(reply.message.content or "", question)
     logger.info("rewrote follow-up %r as %r", question, rewritten)
     return rewritten

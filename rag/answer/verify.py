@@ -28,14 +28,14 @@ pass the hard rules, so a long rambling reply cannot stall verification.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from llama_index.core.base.embeddings.base import BaseEmbedding
+import numpy as np
 
 from rag.answer.claims import content_tokens, passage_units, split_claims
+from rag.index.embedding import Embeddings, cosine
 from rag.thai.match import cached_search_tokens, compact, numbers_in
 from rag.thai.segment import is_thai
 
@@ -154,11 +154,6 @@ def _rescaled(cosine: float) -> float:
     return min(1.0, max(0.0, (cosine - COS_FLOOR) / (COS_CEIL - COS_FLOOR)))
 
 
-def _cosine(a: list[float], b: list[float]) -> float:
-    norm = math.sqrt(sum(x * x for x in a) * sum(y * y for y in b))
-    return sum(x * y for x, y in zip(a, b, strict=True)) / norm if norm else 0.0
-
-
 def _rules_hold(sentence: str, passage: str) -> bool:
     """The hard rules: every number of the sentence in the passage, a negation matched."""
     return numbers_supported(sentence, passage) and _negation_supported(sentence, passage)
@@ -170,26 +165,27 @@ def _combined(sentence: str, passage: str, cosine: float) -> float:
     return (lexical_support(sentence, passage) + _rescaled(cosine)) / 2
 
 
-def support(sentence: str, passage: str, embedder: BaseEmbedding) -> float:
+def support(sentence: str, passage: str, embeddings: Embeddings) -> float:
     """How well ``passage`` supports ``sentence``, in ``[0, 1]`` (see the module doc).
 
     Args:
         sentence: One claim, without ``[n]`` markers.
         passage: The text it cites.
-        embedder: Embeds the sentence as a query and the passage as a passage.
+        embeddings: Embeds the sentence as a query and the passage as a passage
+            (through the index's embedding cache).
 
     Returns:
         The combined lexical and embedding score; 0 on a number or negation mismatch.
     """
-    cosine = _cosine(embedder.get_query_embedding(sentence), embedder.get_text_embedding(passage))
-    return _combined(sentence, passage, cosine)
+    similarity = cosine(embeddings.query(sentence), embeddings.passages([passage])[0])
+    return _combined(sentence, passage, similarity)
 
 
 def is_supported(
-    sentence: str, passage: str, embedder: BaseEmbedding, threshold: float = THRESHOLD
+    sentence: str, passage: str, embeddings: Embeddings, threshold: float = THRESHOLD
 ) -> bool:
     """Whether :func:`support` reaches ``threshold``."""
-    return support(sentence, passage, embedder) >= threshold
+    return support(sentence, passage, embeddings) >= threshold
 
 
 def best_sentence(sentence: str, passage: str) -> tuple[int, int]:
@@ -234,7 +230,7 @@ def render(claims: tuple[Claim, ...], numbering: Mapping[int, int] | None = None
 def verify_answer(
     text: str,
     passages: Mapping[int, str],
-    embedder: BaseEmbedding,
+    embeddings: Embeddings,
     threshold: float = THRESHOLD,
 ) -> VerifiedText:
     """Check every sentence of ``text`` against the passages (see the module doc).
@@ -242,23 +238,23 @@ def verify_answer(
     Args:
         text: A generated answer with ``[n]`` markers.
         passages: Passage number to passage text, as numbered in the prompt.
-        embedder: For the embedding evidence (each passage is embedded once).
+        embeddings: For the embedding evidence (each passage is embedded once).
         threshold: Least :func:`support` score of a supporting passage.
 
     Returns:
         The claims and the text of the supported ones, numbered as ``passages``.
     """
-    vectors: dict[int, list[float]] = {}
-    queries: dict[str, list[float]] = {}
+    vectors: dict[int, np.ndarray] = {}
+    queries: dict[str, np.ndarray] = {}
 
     def score(body: str, n: int) -> float:
         if not _rules_hold(body, passages[n]):  # no embedding needed
             return 0.0
         if body not in queries:
-            queries[body] = embedder.get_query_embedding(body)
+            queries[body] = embeddings.query(body)
         if n not in vectors:
-            vectors[n] = embedder.get_text_embedding(passages[n])
-        return _combined(body, passages[n], _cosine(queries[body], vectors[n]))
+            vectors[n] = embeddings.passages([passages[n]])[0]
+        return _combined(body, passages[n], cosine(queries[body], vectors[n]))
 
     claims: list[Claim] = []
     for i, (body, numbers, separator) in enumerate(split_claims(text)):

@@ -22,7 +22,8 @@ from rag.cli.search import add_search_parser
 from rag.errors import RagError
 from rag.index.index import Index, SyncResult
 from rag.ingest.files import IngestReport, discover, file_sha256
-from rag.ingest.loaders import display_name, load
+from rag.ingest.loaders import load
+from rag.ingest.loaders.base import display_name
 
 
 def print_report(report: IngestReport, sync: SyncResult) -> None:

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 from pathlib import Path
 from typing import Any, TextIO, get_args
 
 from rag.cli.common import add_filter_argument, config_from_args, parse_filters
+from rag.config import RetrievalMode
 from rag.errors import InputError
 from rag.index.filters import Where
 from rag.index.index import Index
 from rag.search.highlight import mark, snippet
-from rag.search.retriever import HybridRetriever, Mode
+from rag.search.retriever import HybridRetriever, retriever_for
+from rag.search.settings import RetrievalSettings
 
 
 def read_queries(path: Path) -> list[dict[str, Any]]:
@@ -55,7 +58,8 @@ def cmd_search(args: argparse.Namespace) -> int:
     where = parse_filters(args.filter)
     index = Index(cfg)
     try:
-        retriever = index.retriever(mode=args.mode, k=args.k)
+        settings = RetrievalSettings.from_config(cfg)
+        retriever = retriever_for(index, dataclasses.replace(settings, mode=args.mode, k=args.k))
         if args.batch:
             rows = read_queries(Path(args.batch))
             if args.out:
@@ -89,7 +93,7 @@ def add_search_parser(sub: Any, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("search", parents=[common], help="ranked passages for a query")
     p.add_argument("query", nargs="?", help="the question (Thai or English)")
     p.add_argument("--k", type=int, default=5, help="number of hits (default 5)")
-    p.add_argument("--mode", choices=get_args(Mode), default="hybrid")
+    p.add_argument("--mode", choices=get_args(RetrievalMode), default="hybrid")
     add_filter_argument(p)
     p.add_argument("--batch", metavar="FILE.jsonl", help='{"qid", "question"} lines')
     p.add_argument("--out", help="write batch results here instead of stdout")

@@ -199,13 +199,10 @@ def run_eval(
     try:
         names, judge = DocNames(index), CachedJudge(index)
         results = []
-        try:
-            for question in questions:
-                results.append(score_question(question, index, names, judge))
-                if on_question:
-                    on_question(results[-1])
-        finally:
-            judge.close()
+        for question in questions:
+            results.append(score_question(question, index, names, judge))
+            if on_question:
+                on_question(results[-1])
     finally:
         index.close()
     totals = aggregate(results)

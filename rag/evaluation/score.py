@@ -9,13 +9,12 @@ matched to gold sources by document id or file name; groundedness is judged by
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
-import numpy as np
-from llama_index.core.base.embeddings.base import BaseEmbedding
-
-from rag.answer.answerer import answer, retrieve
+from rag.answer.answerer import answer
+from rag.answer.answerers import retrieve
 from rag.answer.followup import resolve
+from rag.answer.services import Services
 from rag.answer.verify import is_supported
 from rag.data import Answer, Citation, Hit, Turn
 from rag.evaluation.answer_metrics import containment, groundedness, token_f1
@@ -31,8 +30,8 @@ from rag.evaluation.metrics import (
     source_key,
 )
 from rag.evaluation.qsets import Question
-from rag.index.embed_cache import EmbedCache, embed_passages
 from rag.index.index import Index
+from rag.search.settings import RetrievalSettings
 
 DEPTH = 10
 
@@ -52,45 +51,24 @@ class DocNames:
 
 
 class CachedJudge:
-    """:func:`rag.answer.verify.is_supported`, with vectors from the index's embedding cache.
+    """:func:`rag.answer.verify.is_supported` with the index's embedding service.
 
-    It stands in for the embedder (same two methods): passage vectors of indexed
-    chunks are already in the cache, so judging a sentence embeds only the sentence.
+    Passage vectors of indexed chunks are already in the embedding cache, so judging
+    a sentence embeds only the sentence.
     """
 
     def __init__(self, index: Index) -> None:
-        self._embedder = index.embedder
-        self._cache = EmbedCache.in_index(index.cfg.index_dir, index.embedder_id)
-
-    def get_text_embedding(self, text: str) -> list[float]:
-        """Passage vector of ``text``, from the cache when it is an indexed chunk."""
-        return [float(x) for x in embed_passages(self._embedder, [text], self._cache)[0]]
-
-    def get_query_embedding(self, text: str) -> list[float]:
-        """Query vector of ``text`` (cached)."""
-        cached = self._cache.get_many("query", [text])[0]
-        if cached is None:
-            cached = np.asarray(self._embedder.get_query_embedding(text), dtype=np.float32)
-            self._cache.put_many("query", [text], cached[None, :])
-        return [float(x) for x in cached]
+        self._embeddings = index.embeddings
 
     def __call__(self, sentence: str, passage: str) -> bool:
         """Whether ``passage`` supports ``sentence``."""
-        return is_supported(sentence, passage, cast(BaseEmbedding, self))
-
-    def close(self) -> None:
-        """Close the embedding cache."""
-        self._cache.close()
+        return is_supported(sentence, passage, self._embeddings)
 
 
 def _ranked(question: Question, index: Index, history: list[Turn]) -> list[Hit]:
     """Hits as the answerer retrieves them, at depth ``max(DEPTH, retrieval_k)``."""
-    saved = index.cfg
-    index.cfg = saved.with_(retrieval_k=max(DEPTH, saved.retrieval_k))
-    try:
-        hits, _ = retrieve(resolve(question.question, history), index, history)
-    finally:
-        index.cfg = saved
+    deeper = RetrievalSettings.from_config(index.cfg).deeper(DEPTH)
+    hits, _ = retrieve(resolve(question.question, history), Services.of(index, deeper), history)
     return hits
 
 

@@ -22,12 +22,12 @@ from rag.errors import EmbedderMismatchError, StoreError
 from rag.index.bm25 import ThaiBM25, tokenize_many
 from rag.index.embed_cache import EmbedCache, embed_passages
 from rag.index.embedders import count_tokens, embedder_id, make_embedder
+from rag.index.embedding import Embeddings
 from rag.index.vectors import VectorStore
 from rag.ingest.chunking import chunk_pages, chunking_key
 from rag.ingest.files import FileResult, IngestReport, ingest, reingest
 from rag.ingest.manifest import Manifest
 from rag.ingest.removal import Deletion, forget_document
-from rag.search.retriever import HybridRetriever
 
 log = logging.getLogger(__name__)
 BATCH = 256
@@ -87,6 +87,12 @@ class Index:
         self._vectors: VectorStore | None = None
         self._bm25: ThaiBM25 | None = None
         self._titles: dict[str, str] | None = None
+        self.embeddings = Embeddings(
+            lambda: self.embedder,
+            lambda: EmbedCache.in_index(cfg.index_dir, self.embedder_id),
+            cfg.embed_batch,
+        )
+        """The embedding service (the embedder behind the index's embedding cache)."""
 
     @property
     def bm25_dir(self) -> Path:
@@ -121,7 +127,8 @@ class Index:
         return self._bm25
 
     def close(self) -> None:
-        """Release the manifest."""
+        """Release the manifest and the embedding cache."""
+        self.embeddings.close()
         self.manifest.close()
 
     # --- writing --------------------------------------------------------------------
@@ -253,25 +260,6 @@ class Index:
         """The file a document was ingested from, ``""`` when it is unknown."""
         meta = self.manifest.document(doc_id)
         return meta.source if meta else ""
-
-    def retriever(self, **options: Any) -> HybridRetriever:
-        """A hybrid retriever over this index, configured from ``cfg``.
-
-        Args:
-            **options: Overrides of :class:`HybridRetriever` arguments.
-        """
-        cfg = self.cfg
-        settings: dict[str, Any] = {
-            "mode": cfg.retrieval_mode,
-            "k": cfg.retrieval_k,
-            "candidates": cfg.retrieval_candidates,
-            "fusion": cfg.fusion,
-            "rrf_k": cfg.rrf_k,
-            "weights": (cfg.bm25_weight, cfg.dense_weight),
-        }
-        return HybridRetriever(
-            self.embedder, self.vectors, self.bm25, self.lookup, **(settings | options)
-        )
 
     def doctor(self) -> list[str]:
         """Consistency problems between the manifest and the stores (empty when healthy)."""

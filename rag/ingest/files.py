@@ -20,7 +20,8 @@ from typing import Literal
 from rag.config import Config
 from rag.errors import InputError, RagError
 from rag.ingest.chunking import TokenCounter, chunk_pages
-from rag.ingest.loaders import display_name, file_type, load
+from rag.ingest.loaders import file_type, load
+from rag.ingest.loaders.base import display_name
 from rag.ingest.manifest import Manifest
 
 log = logging.getLogger(__name__)

@@ -1,9 +1,9 @@
 """Hybrid retrieval: Thai BM25 and dense vectors, fused, deduplicated.
 
 Each retriever returns its ``candidates`` best chunks (filters applied before
-its top-k); the lists are fused by reciprocal rank (default) or by weighted
-normalised scores, and near-duplicate passages are dropped so the same text
-posted under two documents does not take two of the ``k`` places.
+its top-k); the lists are fused as the :class:`~rag.search.settings.RetrievalSettings`
+say (:mod:`rag.search.fusion`), and near-duplicate passages are dropped so the same
+text posted under two documents does not take two of the ``k`` places.
 
 :class:`HybridRetriever` is a llama-index ``BaseRetriever`` (``retrieve`` gives
 ``NodeWithScore`` objects) and has :meth:`HybridRetriever.search` for our
@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Sequence
-from typing import Literal, get_args
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from llama_index.core.callbacks import CallbackManager
@@ -23,52 +23,20 @@ from llama_index.core.retrievers import BaseRetriever
 from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 
 from rag.data import Chunk, Hit, Via
-from rag.errors import ConfigError
 from rag.index.bm25 import ThaiBM25
 from rag.index.filters import Where
 from rag.index.vectors import VectorStore
+from rag.search.fusion import Ranked, fuse
+from rag.search.settings import RetrievalSettings
 from rag.thai.match import search_tokens, text_key
+
+if TYPE_CHECKING:
+    from rag.index.index import Index
 
 logger = logging.getLogger(__name__)
 
 Lookup = Callable[[list[str]], dict[str, tuple[Chunk, str]]]
-Mode = Literal["hybrid", "bm25", "dense"]
-Fusion = Literal["rrf", "weighted"]
-Ranked = list[tuple[str, float]]
-
-
-def rrf(lists: Sequence[Ranked], weights: Sequence[float], rrf_k: float = 60.0) -> Ranked:
-    """Reciprocal rank fusion: ``sum(w / (rrf_k + rank))`` with 1-based ranks.
-
-    >>> rrf([[("a", 9.0), ("b", 1.0)], [("b", 0.9)]], [1.0, 1.0], rrf_k=60)[0][0]
-    'b'
-    """
-    fused: dict[str, float] = {}
-    for ranked, weight in zip(lists, weights, strict=True):
-        for rank, (cid, _) in enumerate(ranked, start=1):
-            fused[cid] = fused.get(cid, 0.0) + weight / (rrf_k + rank)
-    return sorted(fused.items(), key=lambda item: -item[1])
-
-
-def weighted(lists: Sequence[Ranked], weights: Sequence[float]) -> Ranked:
-    """Weighted sum of min-max normalised scores (a chunk absent from a list gets 0).
-
-    Each list's best score maps to 1 and its worst to 0 (a one-item list maps to 1),
-    so BM25's unbounded scores and cosine similarities become comparable.
-
-    >>> weighted([[("a", 10.0), ("b", 5.0)], [("b", 0.9), ("a", 0.8)]], [1.0, 2.0])
-    [('b', 2.0), ('a', 1.0)]
-    """
-    fused: dict[str, float] = {}
-    for ranked, weight in zip(lists, weights, strict=True):
-        if not ranked:
-            continue
-        top, low = ranked[0][1], ranked[-1][1]
-        span = top - low
-        for cid, score in ranked:
-            norm = 1.0 if span <= 0 else (score - low) / span
-            fused[cid] = fused.get(cid, 0.0) + weight * norm
-    return sorted(fused.items(), key=lambda item: -item[1])
+DEDUP_JACCARD = 0.9
 
 
 def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
@@ -91,12 +59,8 @@ class HybridRetriever(BaseRetriever):
         bm25: The keyword index.
         lookup: ``chunk ids -> {chunk_id: (Chunk, document title)}``; ids it does
             not know are skipped.
-        mode: ``hybrid``, or one retriever alone (``bm25``/``dense``).
-        k: Hits returned.
-        candidates: Depth of each retriever's list before fusion.
-        fusion: ``rrf`` (reciprocal rank) or ``weighted`` (normalised scores).
-        rrf_k: The RRF constant (60 as in Cormack et al. 2009).
-        weights: ``(bm25, dense)`` weights for either fusion.
+        settings: Mode, depth and fusion (:class:`~rag.search.settings.RetrievalSettings`,
+            built once from the configuration).
         dedup_jaccard: Drop a hit whose :func:`~rag.thai.match.search_tokens` set has at
             least this Jaccard similarity with a higher-ranked hit (identical
             normalised text is always dropped); ``None`` keeps near-duplicates.
@@ -107,9 +71,6 @@ class HybridRetriever(BaseRetriever):
             cabinet-meeting header with another date). Hence 0.9.
         where: Default metadata filter for :meth:`retrieve`.
         callback_manager: llama-index callbacks (never the global ``Settings``).
-
-    Raises:
-        ConfigError: On an invalid mode, fusion or depth.
     """
 
     def __init__(
@@ -118,34 +79,18 @@ class HybridRetriever(BaseRetriever):
         vectors: VectorStore,
         bm25: ThaiBM25,
         lookup: Lookup,
+        settings: RetrievalSettings,
         *,
-        mode: Mode = "hybrid",
-        k: int = 5,
-        candidates: int = 50,
-        fusion: Fusion = "rrf",
-        rrf_k: float = 60.0,
-        weights: tuple[float, float] = (1.0, 1.0),
-        dedup_jaccard: float | None = 0.9,
+        dedup_jaccard: float | None = DEDUP_JACCARD,
         where: Where | None = None,
         callback_manager: CallbackManager | None = None,
     ) -> None:
-        if mode not in get_args(Mode):
-            raise ConfigError("mode", "โหมดค้นหาไม่ถูกต้อง", f"unknown retrieval mode {mode!r}")
-        if fusion not in get_args(Fusion):
-            raise ConfigError("fusion", "วิธีรวมผลไม่ถูกต้อง", f"unknown fusion {fusion!r}")
-        if k < 1 or candidates < 1:
-            raise ConfigError("k", "จำนวนผลลัพธ์ต้องมากกว่า 0", f"k={k}, candidates={candidates}")
         super().__init__(callback_manager=callback_manager or CallbackManager([]))
         self.embedder = embedder
         self.vectors = vectors
         self.bm25 = bm25
         self.lookup = lookup
-        self.mode: Mode = mode
-        self.k = k
-        self.candidates = candidates
-        self.fusion: Fusion = fusion
-        self.rrf_k = rrf_k
-        self.weights = weights
+        self.settings = settings
         self.dedup_jaccard = dedup_jaccard
         self.where = where
 
@@ -156,12 +101,13 @@ class HybridRetriever(BaseRetriever):
         sparse: Ranked = []
         dense: Ranked = []
         started = time.perf_counter()
-        if self.mode in ("hybrid", "bm25"):
-            sparse = self.bm25.search(query, self.candidates, where)
+        mode, candidates = self.settings.mode, self.settings.candidates
+        if mode in ("hybrid", "bm25"):
+            sparse = self.bm25.search(query, candidates, where)
         bm25_s = time.perf_counter() - started
-        if self.mode in ("hybrid", "dense"):
+        if mode in ("hybrid", "dense"):
             vector = embedding or self.embedder.get_query_embedding(query)
-            dense = self.vectors.query(vector, self.candidates, where)
+            dense = self.vectors.query(vector, candidates, where)
         logger.debug(
             "retrieval: bm25 %d hits in %.3f s, dense %d hits in %.3f s",
             len(sparse),
@@ -170,15 +116,6 @@ class HybridRetriever(BaseRetriever):
             time.perf_counter() - started - bm25_s,
         )
         return sparse, dense
-
-    def _fuse(self, sparse: Ranked, dense: Ranked) -> Ranked:
-        if self.mode == "bm25":
-            return sparse
-        if self.mode == "dense":
-            return dense
-        if self.fusion == "rrf":
-            return rrf([sparse, dense], self.weights, self.rrf_k)
-        return weighted([sparse, dense], self.weights)
 
     def search(
         self,
@@ -200,10 +137,10 @@ class HybridRetriever(BaseRetriever):
             retriever's own score (BM25 or cosine similarity) in a single mode;
             ``via`` says which lists held the chunk and ``rank_*`` its 1-based rank there.
         """
-        k = self.k if k is None else k
+        k = self.settings.k if k is None else k
         where = self.where if where is None else where
         sparse, dense = self.candidate_lists(query, where, embedding)
-        fused = self._fuse(sparse, dense)
+        fused = fuse(sparse, dense, self.settings)
         if not fused or k <= 0:
             return []
         rank_bm25 = {cid: rank for rank, (cid, _) in enumerate(sparse, start=1)}
@@ -250,6 +187,22 @@ class HybridRetriever(BaseRetriever):
     def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
         hits = self.search(query_bundle.query_str, embedding=query_bundle.embedding)
         return [to_node(hit) for hit in hits]
+
+
+def retriever_for(
+    index: Index, settings: RetrievalSettings, where: Where | None = None
+) -> HybridRetriever:
+    """A hybrid retriever over the stores of an open index.
+
+    Args:
+        index: The index (its embedder, Chroma and BM25 stores, and chunk lookup).
+        settings: How to search (:meth:`RetrievalSettings.from_config` for the
+            configured ones).
+        where: Default metadata filter.
+    """
+    return HybridRetriever(
+        index.embedder, index.vectors, index.bm25, index.lookup, settings, where=where
+    )
 
 
 def to_node(hit: Hit) -> NodeWithScore:

@@ -31,7 +31,7 @@ from typing import Any, Literal
 from rag.config import Config
 from rag.data import Answer, Citation, Turn
 from rag.errors import InputError
-from rag.ingest.loaders import display_name
+from rag.ingest.loaders.base import display_name
 
 Rating = Literal["up", "down"]
 FILE_NAME = "feedback.sqlite3"

@@ -22,7 +22,8 @@ from rag.data import FILE_TYPES
 from rag.errors import InputError
 from rag.index.index import Index, SyncResult
 from rag.ingest.files import FileResult, file_sha256
-from rag.ingest.loaders import SUFFIXES, display_name
+from rag.ingest.loaders import SUFFIXES
+from rag.ingest.loaders.base import display_name
 from rag.ingest.removal import sources_of
 from rag.web.rwlock import RWLock
 

@@ -4,29 +4,21 @@ r"""Files to :class:`rag.data.Document` objects, one loader per file type.
 'pdf'
 >>> file_type(Path("news.jsonl.gz"))
 'jsonl'
->>> display_name("\u202eevil.pdf")
-'evil.pdf'
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from pathlib import Path
 
 from rag.config import Config
 from rag.data import FILE_TYPES, DocMeta, Document, FileType, Page
 from rag.errors import EmptyFileError, UnsupportedFileError
 from rag.ingest.headers import strip_running_lines
-from rag.ingest.loaders.base import Extracted
+from rag.ingest.loaders.base import Extracted, display_name
 
 SUFFIXES: dict[str, FileType] = {s: kind for kind, f in FILE_TYPES.items() for s in f.suffixes}
 _YEAR = re.compile(r"(?<!\d)(25[0-9]{2}|19[5-9][0-9]|20[0-9]{2})(?!\d)")
-
-
-def display_name(name: str) -> str:
-    """A file name safe to show: bidi overrides and control characters removed."""
-    return "".join(c for c in name if unicodedata.category(c) not in ("Cc", "Cf")).strip()
 
 
 def file_type(path: Path) -> FileType:

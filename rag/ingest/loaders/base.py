@@ -1,7 +1,12 @@
-"""What every loader returns."""
+r"""What every loader returns, and the one way a file name is shown.
+
+>>> display_name("\u202eevil.pdf")
+'evil.pdf'
+"""
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 
@@ -20,3 +25,8 @@ class Extracted:
     title: str = ""
     year: int | None = None
     warnings: tuple[str, ...] = ()
+
+
+def display_name(name: str) -> str:
+    """A file name safe to show: bidi overrides and control characters removed."""
+    return "".join(c for c in name if unicodedata.category(c) not in ("Cc", "Cf")).strip()

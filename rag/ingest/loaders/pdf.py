@@ -29,8 +29,7 @@ from pypdf.errors import DependencyError
 from pypdf.generic import ContentStream, DecodedStreamObject, DictionaryObject, NameObject
 
 from rag.errors import CorruptFileError, EmptyFileError, EncryptedFileError
-from rag.ingest.loaders import display_name
-from rag.ingest.loaders.base import Extracted
+from rag.ingest.loaders.base import Extracted, display_name
 from rag.ingest.loaders.ocr import OCR_OFF, OcrError, Unavailable, ocr_page, ocr_unavailable_reason
 from rag.thai.normalize import repair_pdf_text
 

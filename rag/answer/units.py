@@ -1,0 +1,111 @@
+"""The records of extractive answering: its tunables, candidate units and their scores.
+
+Shared by :mod:`rag.answer.extractive` (which scores units) and
+:mod:`rag.answer.compose` (which assembles them), so both import from here.
+
+>>> from rag.data import Chunk, Hit
+>>> hit = Hit(Chunk("c1", "d1", 1, 0, 25, "สสส. ก่อตั้งขึ้นในปี 2544"), "ประวัติ", 0.03, "both")
+>>> Unit(hit, rank=0, position=0, start=5, end=25).text
+'ก่อตั้งขึ้นในปี 2544'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rag.data import Hit
+
+
+@dataclass(frozen=True)
+class Params:
+    """Tunables of the extractive answerer; the defaults were tuned on XQuAD-th (dev half).
+
+    Attributes:
+        w_dense: Weight of the unit's dense similarity in its score.
+        w_cover: Weight of the unit's lexical coverage.
+        w_passage_dense: Weight of its chunk's dense similarity.
+        w_passage_cover: Weight of its chunk's lexical coverage.
+        w_rank: Weight of the chunk's retrieval rank prior ``1 / (1 + rank)``.
+        w_numbers: Weight of the share of the question's numbers (years, figures)
+            found in the unit's chunk.
+        keep_ratio: A unit joins the answer when its adjusted score is at least
+            ``best - keep_ratio * spread`` (``spread`` = best minus median).
+        neighbour_bonus: Added to the score of a unit next to a chosen one.
+        next_bonus: Added again when it follows a chosen one (answers often
+            start the sentence after the one that repeats the question).
+        max_unit: Longest unit in characters (longer sentences are cut at spaces).
+        min_unit: Shorter units are joined to the next one.
+        dense_floor: Cosine mapped to 0 in the evidence.
+        dense_ceiling: Cosine mapped to 1 in the evidence.
+        cover_weight: Share of the best unit's coverage in the evidence.
+        passage_weight: Share of its chunk's coverage in the evidence (the rest
+            is the scaled cosine).
+        number_penalty: Share of the evidence lost when a number of the question
+            is missing from the best unit's chunk.
+    """
+
+    w_dense: float = 1.0
+    w_cover: float = 0.25
+    w_passage_dense: float = 1.0
+    w_passage_cover: float = 0.2
+    w_rank: float = 0.1
+    w_numbers: float = 0.5
+    keep_ratio: float = 1.0
+    neighbour_bonus: float = 0.1
+    next_bonus: float = 0.05
+    max_unit: int = 150
+    min_unit: int = 40
+    dense_floor: float = 0.75
+    dense_ceiling: float = 0.92
+    cover_weight: float = 0.4
+    passage_weight: float = 0.2
+    number_penalty: float = 0.5
+
+
+PARAMS = Params()
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A candidate answer piece: a span of a retrieved chunk.
+
+    Attributes:
+        hit: The retrieved chunk.
+        rank: 0-based rank of the chunk among the hits.
+        position: Index of the unit among its chunk's units.
+        start: Offset in the chunk text.
+        end: Offset one past the end, in the chunk text.
+    """
+
+    hit: Hit
+    rank: int
+    position: int
+    start: int
+    end: int
+
+    @property
+    def text(self) -> str:
+        """The exact text of the unit."""
+        return self.hit.chunk.text[self.start : self.end]
+
+
+@dataclass(frozen=True)
+class Scored:
+    """A unit with its features and combined score.
+
+    Attributes:
+        unit: The unit.
+        dense: Cosine of the question and the unit.
+        cover: IDF-weighted share of the question's terms in the unit.
+        passage_cover: The same for the unit's chunk.
+        score: The combined score that ranks units.
+        numbers: Share of the question's numbers found in the unit's chunk (1.0
+            when the question has none).
+    """
+
+    unit: Unit
+    dense: float
+    cover: float
+    passage_cover: float
+    score: float
+    numbers: float = 1.0

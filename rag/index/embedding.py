@@ -1,0 +1,101 @@
+"""The embedding service of an index: its embedder behind the content-hash cache.
+
+:class:`Embeddings` is what the layers above embed with: :meth:`Embeddings.query`
+and :meth:`Embeddings.passages` give float32 numpy vectors and go through the
+:class:`~rag.index.embed_cache.EmbedCache` (an indexed chunk is never embedded
+again; a sentence or question once). :func:`cosines` is the one cosine of the
+project.
+
+>>> import numpy as np
+>>> cosines(np.array([[1.0, 0.0], [1.0, 1.0]], dtype=np.float32), np.array([2.0, 0.0]))
+array([1.        , 0.70710677], dtype=float32)
+>>> round(cosine(np.array([0.0, 3.0]), np.array([0.0, 1.0])), 6)
+1.0
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+
+import numpy as np
+from llama_index.core.base.embeddings.base import BaseEmbedding
+
+from rag.index.embed_cache import EmbedCache, embed_passages
+
+
+def cosines(vectors: np.ndarray, query: Sequence[float] | np.ndarray) -> np.ndarray:
+    """Cosine of ``query`` with each row of ``vectors``, in float32 (0 for a zero vector)."""
+    q = np.asarray(query, dtype=np.float32)
+    norms = np.linalg.norm(vectors, axis=1) * max(float(np.linalg.norm(q)), 1e-9)
+    result: np.ndarray = (vectors @ q) / np.maximum(norms, 1e-9)
+    return result
+
+
+def cosine(a: Sequence[float] | np.ndarray, b: Sequence[float] | np.ndarray) -> float:
+    """Cosine of two vectors, as :func:`cosines` computes it."""
+    return float(cosines(np.asarray(b, dtype=np.float32)[None, :], a)[0])
+
+
+class Embeddings:
+    """An embedder and its embedding cache, as one service.
+
+    Both are opened on first use; :meth:`close` closes the cache.
+
+    Args:
+        load: Returns the embedder (called once, on first use).
+        open_cache: Opens the cache; ``None`` embeds without one.
+        batch_size: Passages per embedder call.
+    """
+
+    def __init__(
+        self,
+        load: Callable[[], BaseEmbedding],
+        open_cache: Callable[[], EmbedCache] | None = None,
+        batch_size: int = 32,
+    ) -> None:
+        self._load = load
+        self._open_cache = open_cache
+        self._batch_size = batch_size
+        self._embedder: BaseEmbedding | None = None
+        self._cache: EmbedCache | None = None
+        self._lock = threading.Lock()
+
+    @classmethod
+    def uncached(cls, embedder: BaseEmbedding) -> Embeddings:
+        """The service of an embedder without a cache (tools and tests)."""
+        return cls(lambda: embedder)
+
+    @property
+    def embedder(self) -> BaseEmbedding:
+        """The embedder (loaded on first use)."""
+        if self._embedder is None:
+            self._embedder = self._load()
+        return self._embedder
+
+    def _cached(self) -> EmbedCache | None:
+        with self._lock:
+            if self._cache is None and self._open_cache is not None:
+                self._cache = self._open_cache()
+            return self._cache
+
+    def query(self, text: str) -> np.ndarray:
+        """The query vector of ``text`` (float32), from the cache when it was seen before."""
+        cache = self._cached()
+        vector = cache.get_many("query", [text])[0] if cache is not None else None
+        if vector is None:
+            vector = np.asarray(self.embedder.get_query_embedding(text), dtype=np.float32)
+            if cache is not None:
+                cache.put_many("query", [text], vector[None, :])
+        return vector
+
+    def passages(self, texts: Sequence[str]) -> np.ndarray:
+        """Passage vectors of ``texts`` as a ``(len(texts), dim)`` float32 array (cached)."""
+        return embed_passages(self.embedder, texts, self._cached(), self._batch_size)
+
+    def close(self) -> None:
+        """Close the cache (it reopens on next use)."""
+        with self._lock:
+            if self._cache is not None:
+                self._cache.close()
+                self._cache = None
