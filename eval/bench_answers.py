@@ -2,7 +2,7 @@
 
 Everything goes through the product: ``rag ingest`` builds a fresh closed-pool
 index (one document per paragraph, id = ``pid``; a cold start, so the latencies
-include embedding sentences never seen before) and :func:`rag.answer.answerer.answer`
+include embedding sentences never seen before) and :func:`rag.answer.ask.answer`
 answers all 1,190 questions with the default configuration, except that refusal
 is applied afterwards: the product refuses exactly when ``confidence <
 refuse_threshold`` and the text does not depend on the threshold, so one run gives
@@ -48,7 +48,7 @@ from typing import Any
 
 from scipy.stats import binomtest
 
-from rag.answer.answerer import answer
+from rag.answer.ask import answer
 from rag.answer.extractive import extract
 from rag.answer.services import Services
 from rag.answer.settings import AnswerSettings

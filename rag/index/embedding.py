@@ -3,8 +3,9 @@
 :class:`Embeddings` is what the layers above embed with: :meth:`Embeddings.query`
 and :meth:`Embeddings.passages` give float32 numpy vectors and go through the
 :class:`~rag.index.embed_cache.EmbedCache` (an indexed chunk is never embedded
-again; a sentence or question once). :func:`cosines` is the one cosine of the
-project.
+again; a sentence once). Query vectors are kept in memory only (a bounded LRU):
+questions are user input, and the index on disk must not grow with them.
+:func:`cosines` is the one cosine of the project.
 
 >>> import numpy as np
 >>> cosines(np.array([[1.0, 0.0], [1.0, 1.0]], dtype=np.float32), np.array([2.0, 0.0]))
@@ -17,11 +18,14 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 
 import numpy as np
 from llama_index.core.base.embeddings.base import BaseEmbedding
 
 from rag.index.embed_cache import EmbedCache, embed_passages
+
+QUERY_LRU = 1024  # query vectors kept in memory (about 1.5 MB at 384 dimensions)
 
 
 def cosines(vectors: np.ndarray, query: Sequence[float] | np.ndarray) -> np.ndarray:
@@ -60,6 +64,7 @@ class Embeddings:
         self._embedder: BaseEmbedding | None = None
         self._cache: EmbedCache | None = None
         self._lock = threading.Lock()
+        self._query = lru_cache(maxsize=QUERY_LRU)(self._embed_query)
 
     @classmethod
     def uncached(cls, embedder: BaseEmbedding) -> Embeddings:
@@ -80,13 +85,12 @@ class Embeddings:
             return self._cache
 
     def query(self, text: str) -> np.ndarray:
-        """The query vector of ``text`` (float32), from the cache when it was seen before."""
-        cache = self._cached()
-        vector = cache.get_many("query", [text])[0] if cache is not None else None
-        if vector is None:
-            vector = np.asarray(self.embedder.get_query_embedding(text), dtype=np.float32)
-            if cache is not None:
-                cache.put_many("query", [text], vector[None, :])
+        """The query vector of ``text`` (float32, read-only), remembered in memory."""
+        return self._query(text)
+
+    def _embed_query(self, text: str) -> np.ndarray:
+        vector = np.asarray(self.embedder.get_query_embedding(text), dtype=np.float32)
+        vector.setflags(write=False)
         return vector
 
     def passages(self, texts: Sequence[str]) -> np.ndarray:

@@ -1,6 +1,6 @@
 """The partner chat's logic, free of any web framework.
 
-:func:`chat_steps` turns :func:`rag.answer.answerer.stream_answer` into HTML states of the
+:func:`chat_steps` turns :func:`rag.answer.ask.stream_answer` into HTML states of the
 assistant's message (streaming text, then the final answer with source cards);
 :func:`rate` stores a 👍/👎; :func:`example_questions` picks questions from a
 question set for the empty chat.
@@ -15,7 +15,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
-from rag.answer.answerer import stream_answer
+from rag.answer.ask import stream_answer
 from rag.data import Answer, Turn
 from rag.errors import BackendError
 from rag.index.index import Index
