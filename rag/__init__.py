@@ -1,16 +1,15 @@
-"""Thai document question answering with citations for ThaiHealth (สสส.) knowledge.
+"""ThaiHealth RAG: Thai document question answering with citations.
 
-The package is a set of small stage modules:
+The sub-packages are the stages, lowest first (ARCHITECTURE.md; the import-linter
+layers contract in ``pyproject.toml`` enforces the order):
 
-- :mod:`rag.thai` — every piece of Thai handling (normalisation, PDF glyph repair,
-  segmentation, tokens for search);
-- :mod:`rag.ingest.loaders` — files to :class:`rag.data.Page` objects;
-- :mod:`rag.ingest.chunking` — pages to :class:`rag.data.Chunk` objects;
-- :mod:`rag.ingest.manifest` — the persisted document and chunk store;
-- :mod:`rag.ingest.files` — incremental ingestion that ties them together;
-- :mod:`rag.cli.main` — the ``rag`` command.
-
-Importing the package has no side effects and loads no model.
+- :mod:`rag.config`, :mod:`rag.data`, :mod:`rag.errors`: configuration, records, errors;
+- :mod:`rag.thai`: every piece of Thai handling;
+- :mod:`rag.ingest`: files to pages and chunks in the manifest;
+- :mod:`rag.index`: the stores (Chroma, BM25, embeddings) and the ``Index``;
+- :mod:`rag.search`: hybrid retrieval;
+- :mod:`rag.answer`: cited answers (extractive, or an LLM with verification);
+- :mod:`rag.evaluation`: question sets, metrics and reports;
+- :mod:`rag.web`: services behind the web app;
+- :mod:`rag.cli`: the ``rag`` command.
 """
-
-__version__ = "0.1.0"
