@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from rag.config import Config
-from rag.errors import InputError, RagError
+from rag.errors import InputError, RagError, StoreError
 from rag.index.embedders import count_tokens
 from rag.index.index import Index
 from rag.ingest.chunking import chunk_pages
@@ -127,6 +127,26 @@ def test_deleted_folder_documents_stay_deleted(folder: Path, library: Library) -
     assert {d.file_name for d in library.documents()} == {"walk.txt"}
     library.add_file(folder / "sleep.md", "sleep.md")  # staff add it back on purpose
     assert {d.file_name for d in library.documents()} == {"walk.txt", "sleep.md"}
+
+
+def test_delete_is_remembered_even_when_the_stores_fail(
+    folder: Path, library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The deletion and its tombstone commit together, before the stores are synced."""
+    library.ensure_folder(folder)
+    sleep = next(d for d in library.documents() if d.file_name == "sleep.md")
+
+    def broken_sync(*_: object) -> None:
+        raise StoreError("chroma", "ที่เก็บเวกเตอร์ไม่ตอบ", "vector store down")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(library.index, "sync", broken_sync)
+        with pytest.raises(StoreError):
+            library.delete(sleep.doc_id)
+    results, _ = library.ensure_folder(folder)  # the next start-up repairs the stores
+    assert [r.status for r in results] == ["unchanged"]
+    assert {d.file_name for d in library.documents()} == {"walk.txt"}
+    assert library.index.doctor() == []
 
 
 def test_folder_changes_are_picked_up(folder: Path, library: Library) -> None:

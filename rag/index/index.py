@@ -176,13 +176,19 @@ class Index:
             )
         return report, self.sync(on_embed)
 
-    def delete(self, doc_id: str) -> tuple[Deletion, SyncResult]:
+    def delete(
+        self, doc_id: str, within: Callable[[Deletion], None] | None = None
+    ) -> tuple[Deletion, SyncResult]:
         """Delete a document (and the files that produced only it) from the index.
+
+        Args:
+            doc_id: The document.
+            within: Called inside the manifest transaction of the deletion.
 
         Raises:
             InputError: No document has this id.
         """
-        deletion = forget_document(self.manifest, doc_id)
+        deletion = forget_document(self.manifest, doc_id, within)
         return deletion, self.sync()
 
     def _rechunk_if_stale(self) -> None:

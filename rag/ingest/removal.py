@@ -6,6 +6,7 @@ them; a file that produced only this document is forgotten with it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,8 +35,16 @@ def sources_of(manifest: Manifest, doc_id: str) -> list[str]:
     return [p for p in manifest.sources() if doc_id in manifest.source_docs(p)]
 
 
-def forget_document(manifest: Manifest, doc_id: str) -> Deletion:
+def forget_document(
+    manifest: Manifest, doc_id: str, within: Callable[[Deletion], None] | None = None
+) -> Deletion:
     """Delete a document and unlink it from its files, in one transaction.
+
+    Args:
+        manifest: The manifest.
+        doc_id: The document.
+        within: Called with the deletion inside the same transaction (e.g. to
+            remember the deleted file), so both happen or neither.
 
     Raises:
         InputError: No document has this id.
@@ -54,4 +63,7 @@ def forget_document(manifest: Manifest, doc_id: str) -> Deletion:
                 manifest.drop_source(source)
                 dropped.append(Path(source))
         manifest.delete_document(doc_id)
-    return Deletion(meta, tuple(dropped), bool(dropped) and len(dropped) == len(sources))
+        deletion = Deletion(meta, tuple(dropped), bool(dropped) and len(dropped) == len(sources))
+        if within is not None:
+            within(deletion)
+    return deletion

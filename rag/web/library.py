@@ -24,7 +24,7 @@ from rag.index.index import Index, SyncResult
 from rag.ingest.files import FileResult, file_sha256
 from rag.ingest.loaders import SUFFIXES
 from rag.ingest.loaders.base import display_name
-from rag.ingest.removal import sources_of
+from rag.ingest.removal import Deletion, sources_of
 from rag.web.rwlock import RWLock
 
 log = logging.getLogger(__name__)
@@ -196,10 +196,13 @@ class Library:
         Raises:
             InputError: No document has this id.
         """
-        with self.lock.write():
-            deletion, sync = self.index.delete(doc_id)
+
+        def remember(deletion: Deletion) -> None:
             if deletion.every_file:
                 self._set_tombstones(self._tombstones() | {deletion.meta.sha256})
+
+        with self.lock.write():
+            deletion, sync = self.index.delete(doc_id, remember)
             uploads = self.uploads_dir.resolve()
             for path in deletion.files:
                 if path.is_relative_to(uploads):
