@@ -36,7 +36,7 @@ ingest: $(VENV)/.base
 	$(VENV)/bin/rag ingest corpus/
 
 # The web app: indexes corpus/ into indexes/ when missing or stale, then serves
-# http://127.0.0.1:7860 (staff area at /staff; a new staff password is printed once).
+# http://127.0.0.1:7860 (staff area at /staff; a new staff password is written to indexes/staff_password.txt).
 run: $(VENV)/.base
 	$(PY) -m ui.app
 

@@ -68,7 +68,14 @@ class Config:
         server_port: Port of the web app.
         staff_user: Login name of the staff area.
         staff_password: Staff password (``RAG_STAFF_PASSWORD``); empty means a random
-            one is generated on first run and only its hash is kept in the index.
+            one is generated on first run and only its hash is kept in the index. A set
+            one must pass :func:`password_weakness` (12+ characters, not a common one).
+        login_max_failures: Failed staff logins, per user name and per client address,
+            within ``login_window_seconds`` that lock further logins.
+        login_window_seconds: The window in which failures count, and the quiet time
+            after which the growing lockout starts again from ``login_lockout_seconds``.
+        login_lockout_seconds: The first lockout; each further one doubles it.
+        login_lockout_max_seconds: The longest lockout.
         feedback_retention_days: Feedback older than this is purged; 0 keeps it forever.
     """
 
@@ -104,11 +111,47 @@ class Config:
     server_port: int = 7860
     staff_user: str = "staff"
     staff_password: str = ""
+    login_max_failures: int = 5
+    login_window_seconds: float = 900.0
+    login_lockout_seconds: float = 60.0
+    login_lockout_max_seconds: float = 3600.0
     feedback_retention_days: int = 90
 
     def with_(self, **changes: Any) -> Config:
         """Return a validated copy with some fields changed."""
         return _validated(dataclasses.replace(self, **changes))
+
+
+MIN_PASSWORD_CHARS = 12
+COMMON_PASSWORDS = frozenset(
+    {
+        "000000000000", "111111111111", "123123123123", "123456123456", "123456654321",
+        "123456789012", "1234567890123", "12345678901234", "1q2w3e4r5t6y", "1qaz2wsx3edc",
+        "administrator", "adminadmin123", "changeme1234", "iloveyou1234", "letmein12345",
+        "password1234", "password12345", "password123!", "passwordpassword", "qwerty123456",
+        "qwertyuiop12", "qwertyuiopasdf", "staffpassword", "thaihealth123", "welcome12345",
+    }
+)  # fmt: skip
+
+
+def password_weakness(password: str) -> tuple[str, str] | None:
+    """Why a configured password is too weak (Thai, English), or ``None`` when it is not.
+
+    >>> password_weakness("a")[1]
+    'shorter than 12 characters (1)'
+    >>> password_weakness("Password1234")[1]
+    'a commonly used or repetitive password'
+    >>> password_weakness("ห้องสมุด-ชั้น-3-เปิด") is None
+    True
+    """
+    if len(password) < MIN_PASSWORD_CHARS:
+        return (
+            f"รหัสผ่านต้องยาวอย่างน้อย {MIN_PASSWORD_CHARS} ตัวอักษร",
+            f"shorter than {MIN_PASSWORD_CHARS} characters ({len(password)})",
+        )
+    if password.lower() in COMMON_PASSWORDS or len(set(password)) < 4:
+        return "รหัสผ่านนี้เดาง่าย (ใช้กันทั่วไปหรือซ้ำตัวอักษร)", "a commonly used or repetitive password"
+    return None
 
 
 _LITERALS: dict[str, tuple[str, ...]] = {
@@ -156,6 +199,9 @@ def _validated(cfg: Config) -> Config:
         raise ConfigError("server_port", "หมายเลขพอร์ตไม่ถูกต้อง", f"{cfg.server_port} not in 1..65535")
     if not cfg.staff_user.strip():
         raise ConfigError("staff_user", "ต้องระบุชื่อผู้ใช้ของเจ้าหน้าที่", "staff_user is empty")
+    if cfg.staff_password and (weak := password_weakness(cfg.staff_password)):
+        raise ConfigError("staff_password", f"รหัสผ่านเจ้าหน้าที่อ่อนเกินไป: {weak[0]}", weak[1])
+    _validate_login_limits(cfg)
     if cfg.feedback_retention_days < 0:
         raise ConfigError(
             "feedback_retention_days",
@@ -165,6 +211,18 @@ def _validated(cfg: Config) -> Config:
     if cfg.embed_batch < 1:
         raise ConfigError("embed_batch", "ขนาดแบตช์ต้องมากกว่า 0", f"{cfg.embed_batch} < 1")
     return cfg
+
+
+def _validate_login_limits(cfg: Config) -> None:
+    for name in ("login_max_failures", "login_window_seconds", "login_lockout_seconds"):
+        if getattr(cfg, name) <= 0:
+            raise ConfigError(name, f"ค่าตั้ง {name} ต้องมากกว่า 0", f"{getattr(cfg, name)} <= 0")
+    if cfg.login_lockout_max_seconds < cfg.login_lockout_seconds:
+        raise ConfigError(
+            "login_lockout_max_seconds",
+            "ระยะล็อกสูงสุดต้องไม่น้อยกว่าระยะล็อกครั้งแรก",
+            f"{cfg.login_lockout_max_seconds} < login_lockout_seconds",
+        )
 
 
 def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) -> Config:

@@ -64,3 +64,18 @@ class EmbedderMismatchError(StoreError):
 
 class BackendError(RagError):
     """An external service (Chroma server, LLM endpoint) failed."""
+
+
+class LoginLockedError(RagError):
+    """Too many failed logins: the attempt is refused without checking the password.
+
+    Args:
+        subject: What is locked (``staff login``).
+        thai: The message for Thai users.
+        english: The message for English readers and logs.
+        retry_after: Seconds until the lock ends.
+    """
+
+    def __init__(self, subject: str, thai: str, english: str, retry_after: float) -> None:
+        super().__init__(subject, thai, english)
+        self.retry_after = retry_after

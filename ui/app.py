@@ -11,19 +11,23 @@ import argparse
 import logging
 import os
 import sys
+from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from pathlib import Path
 from urllib.parse import quote
 
 import gradio as gr
-from fastapi import FastAPI
+from fastapi import FastAPI, HTTPException
 from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse, Response
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from rag.config import Config, load_config
-from rag.errors import RagError
+from rag.errors import LoginLockedError, RagError
 from rag.index.index import Index
 from rag.web.auth import StaffLogin, staff_login
 from rag.web.feedback import FeedbackStore
 from rag.web.library import Library
+from rag.web.throttle import GuardedLogin, LoginThrottle, ThrottleSettings
 from ui import Services
 from ui.partner import build_partner
 from ui.staff import build_staff
@@ -32,6 +36,7 @@ from ui.theme import CSS, theme
 ROOT = Path(__file__).resolve().parent.parent
 NOT_FOUND = "ไม่พบเอกสารนี้ / Document not found"
 NO_UPLOAD = "ส่วนถาม-ตอบไม่รับไฟล์ / The chat does not accept uploads"
+CLIENT_ADDRESS: ContextVar[str] = ContextVar("client_address", default="")
 
 
 def shared_dir() -> Path:
@@ -81,12 +86,49 @@ def doc_response(services: Services, doc_id: str) -> Response:
     )
 
 
+class ClientAddress:
+    """ASGI middleware: the request's client address in :data:`CLIENT_ADDRESS`.
+
+    Gradio calls the ``auth`` callable with a user name and password only; the login
+    throttle also needs the address (uvicorn's, after its trusted-proxy handling).
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Run the app with the address set for this request."""
+        client = scope.get("client") if scope["type"] == "http" else None
+        token = CLIENT_ADDRESS.set(client[0] if client else "")
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            CLIENT_ADDRESS.reset(token)
+
+
+def staff_auth(guard: GuardedLogin) -> Callable[[str, str], Awaitable[bool]]:
+    """An async Gradio ``auth`` callable: throttled, checked off the event loop.
+
+    Gradio awaits a coroutine function in its ``/login`` route (a plain function
+    would run scrypt on the event loop). A locked attempt is a 429 in Thai + English.
+    """
+
+    async def check(user: str, password: str) -> bool:
+        try:
+            return await guard.check(user, password, CLIENT_ADDRESS.get())
+        except LoginLockedError as exc:
+            headers = {"Retry-After": str(int(exc.retry_after))}
+            raise HTTPException(429, detail=str(exc), headers=headers) from exc
+
+    return check
+
+
 def create_app(services: Services, login: StaffLogin) -> FastAPI:
     """The FastAPI app with both Gradio apps mounted.
 
     Args:
         services: Open index, library and feedback store.
-        login: The staff account (a Gradio ``auth`` callable).
+        login: The staff account, checked behind the login throttle.
     """
     app = FastAPI(title="ThaiHealth RAG", docs_url=None, redoc_url=None, openapi_url=None)
 
@@ -102,12 +144,14 @@ def create_app(services: Services, login: StaffLogin) -> FastAPI:
     def health() -> dict[str, int]:
         return {"documents": len(services.library.documents())}
 
+    app.add_middleware(ClientAddress)
+    throttle = LoginThrottle(ThrottleSettings.from_config(services.cfg))
     look = {"theme": theme(), "css": CSS, "footer_links": []}
     app = gr.mount_gradio_app(
         app,
         build_staff(services),
         path="/staff",
-        auth=login,
+        auth=staff_auth(GuardedLogin(login, throttle)),
         auth_message="ส่วนเจ้าหน้าที่ สสส. — กรุณาเข้าสู่ระบบ / ThaiHealth staff — please log in",
         max_file_size=f"{services.cfg.max_file_mb}mb",
         show_error=True,
@@ -131,8 +175,17 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def password_notice(user: str, password_file: Path) -> str:
+    """Where a new staff password was written (never the password itself)."""
+    return (
+        f"🔑 รหัสผ่านเจ้าหน้าที่ใหม่ของผู้ใช้ {user} อยู่ในไฟล์ {password_file} "
+        f"(เจ้าของเท่านั้นที่อ่านได้ จดแล้วลบไฟล์ทิ้ง) / the new staff password of user "
+        f"{user} is in {password_file} (owner-only; delete it once noted)"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Prepare the index, print the URL (and a new staff password once), serve."""
+    """Prepare the index, print the URL (and where a new staff password is), serve."""
     import uvicorn
 
     args = parse_args(argv)
@@ -149,15 +202,12 @@ def main(argv: list[str] | None = None) -> int:
             for f in changed:
                 print(f"{f.symbol} {f.status:<9} {f.path} {f.message}")
             print(f"เอกสาร / documents: {len(services.library.documents())}, +{sync.added} chunks")
-        login, new_password = staff_login(cfg)
+        login, password_file = staff_login(cfg)
     except RagError as exc:
         print(f"❌ {exc}", file=sys.stderr)
         return 2
-    if new_password:
-        print(
-            f"🔑 รหัสผ่านเจ้าหน้าที่ (แสดงครั้งเดียว) / staff password (shown once): "
-            f"user={login.user} password={new_password}"
-        )
+    if password_file:
+        print(password_notice(login.user, password_file))
     url = f"http://{cfg.server_host}:{cfg.server_port}"
     print(f"🌐 {url}  (staff: {url}/staff)", flush=True)
     uvicorn.run(

@@ -2,13 +2,15 @@
 
 When ``staff_password`` is set (``rag.toml`` or ``RAG_STAFF_PASSWORD``) it is the
 password. Otherwise :func:`staff_login` generates a random password on first use,
-stores its salted scrypt hash in ``<index_dir>/staff_auth.json`` and returns the
-password once, so the app can show it at startup. Delete that file to get a new one.
+stores its salted scrypt hash in ``<index_dir>/staff_auth.json`` and writes the
+password once to ``<index_dir>/staff_password.txt``, readable by its owner only
+(mode 0600), so it never reaches a console or a log. Delete the hash file to get a
+new password.
 
 >>> import tempfile
 >>> cfg = Config(index_dir=Path(tempfile.mkdtemp()), staff_password="s3cret")
->>> login, new_password = staff_login(cfg)
->>> new_password is None, login.check("staff", "s3cret"), login.check("staff", "nope")
+>>> login, password_file = staff_login(cfg)
+>>> password_file is None, login.check("staff", "s3cret"), login.check("staff", "nope")
 (True, True, False)
 """
 
@@ -26,6 +28,7 @@ from rag.config import Config
 from rag.errors import ConfigError
 
 AUTH_FILE = "staff_auth.json"
+PASSWORD_FILE = "staff_password.txt"
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 
 
@@ -71,26 +74,47 @@ def _read(path: Path, user: str) -> StaffLogin:
         ) from exc
 
 
-def _write(path: Path, login: StaffLogin) -> None:
+def _create_private(path: Path, text: str) -> None:
+    """Create a new file only its owner can read (fails when the path exists)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    data = json.dumps({"salt": login.salt.hex(), "hash": login.digest, "kdf": "scrypt"})
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    fd = os.open(path, flags, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(data)
+        fh.write(text)
 
 
-def staff_login(cfg: Config) -> tuple[StaffLogin, str | None]:
+def _write(path: Path, login: StaffLogin) -> None:
+    data = json.dumps({"salt": login.salt.hex(), "hash": login.digest, "kdf": "scrypt"})
+    _create_private(path, data)
+
+
+def _write_password(path: Path, login: StaffLogin, password: str, auth: Path) -> None:
+    """Write a new password once; on failure remove its hash so the next start retries."""
+    path.unlink(missing_ok=True)  # a stale file from an earlier hash
+    try:
+        _create_private(path, f"user: {login.user}\npassword: {password}\n")
+    except OSError as exc:
+        auth.unlink(missing_ok=True)
+        raise ConfigError(
+            str(path),
+            f"เขียนไฟล์รหัสผ่านเจ้าหน้าที่ {path.name} ไม่ได้",
+            f"cannot write the new staff password ({exc})",
+        ) from exc
+
+
+def staff_login(cfg: Config) -> tuple[StaffLogin, Path | None]:
     """The staff account, creating a random password on first run when none is set.
 
     Args:
         cfg: Configuration (``staff_user``, ``staff_password``, ``index_dir``).
 
     Returns:
-        The account, and the newly generated password (``None`` unless one was just
-        generated; it is never stored in clear text and cannot be shown again).
+        The account, and the file holding the newly generated password (``None``
+        unless one was just generated; mode 0600, written once, never printed).
 
     Raises:
-        ConfigError: The stored hash file is unreadable.
+        ConfigError: The stored hash file is unreadable, or the password file cannot
+            be written.
     """
     if cfg.staff_password:
         return StaffLogin.from_password(cfg.staff_user, cfg.staff_password), None
@@ -103,4 +127,6 @@ def staff_login(cfg: Config) -> tuple[StaffLogin, str | None]:
         _write(path, login)
     except FileExistsError:  # another process created it first: use theirs
         return _read(path, cfg.staff_user), None
-    return login, password
+    password_file = cfg.index_dir / PASSWORD_FILE
+    _write_password(password_file, login, password, path)
+    return login, password_file
