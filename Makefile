@@ -36,7 +36,8 @@ ingest: $(VENV)/.base
 	$(VENV)/bin/rag ingest corpus/
 
 # The web app: indexes corpus/ into indexes/ when missing or stale, then serves
-# http://127.0.0.1:7860 (staff area at /staff; a new staff password is written to indexes/staff_password.txt).
+# http://127.0.0.1:7860 (staff area at /staff; a new staff password is written once to
+# indexes/staff_password.txt, mode 0600).
 run: $(VENV)/.base
 	$(PY) -m ui.app
 
