@@ -45,6 +45,9 @@ class Config:
         ocr_lang: Tesseract languages.
         ocr_dpi: Rendering resolution for OCR.
         max_file_mb: Files larger than this are refused with a clear message.
+        max_unpacked_mb: A compressed file (DOCX, ``.jsonl.gz``) that unpacks to more
+            than this is refused before it is read whole (decompression bombs).
+        max_question_chars: Longer questions are refused, whatever the client.
         chroma_host: When set, talk to a Chroma server instead of the embedded store.
         chroma_port: Port of that server.
         retrieval_mode: ``hybrid`` (BM25 + dense), or one of them alone.
@@ -90,6 +93,8 @@ class Config:
     ocr_lang: str = "tha+eng"
     ocr_dpi: int = 300
     max_file_mb: int = 200
+    max_unpacked_mb: int = 100
+    max_question_chars: int = 1000
     chroma_host: str = ""
     chroma_port: int = 8000
     retrieval_mode: RetrievalMode = "hybrid"
@@ -192,7 +197,14 @@ def _validated(cfg: Config) -> Config:
             "ส่วนซ้อนทับต้องน้อยกว่าขนาดชิ้นข้อความ",
             f"{cfg.chunk_overlap} not in [0, {cfg.chunk_tokens})",
         )
-    for name in ("retrieval_k", "retrieval_candidates", "answer_max_chars", "max_file_mb"):
+    for name in (
+        "retrieval_k",
+        "retrieval_candidates",
+        "answer_max_chars",
+        "max_file_mb",
+        "max_unpacked_mb",
+        "max_question_chars",
+    ):
         if getattr(cfg, name) < 1:
             raise ConfigError(name, f"ค่าตั้ง {name} ต้องมากกว่า 0", f"{getattr(cfg, name)} < 1")
     if not 1 <= cfg.server_port <= 65535:

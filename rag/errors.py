@@ -50,6 +50,10 @@ class CorruptFileError(InputError):
     """The file is damaged or not what its extension says."""
 
 
+class TooLargeError(InputError):
+    """An input is over a size limit (a question, or a file's unpacked contents)."""
+
+
 class EncryptedFileError(InputError):
     """The file is password protected."""
 

@@ -7,6 +7,7 @@ lives in ``rag.web.webchat``, ``rag.web.chat_html``, ``rag.web.library``, ``rag.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +18,8 @@ from rag.errors import RagError
 from rag.index.index import Index
 from rag.web.feedback import FeedbackStore
 from rag.web.library import Library
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,12 @@ class Services:
     shared_dir: Path
 
 
+def user_error(message: str) -> gr.Error:
+    """A Gradio error toast for a user's mistake: logged as one line, no traceback."""
+    log.warning("user error: %s", message.replace("\n", " "))
+    return gr.Error(message, title="ข้อผิดพลาด / Error", print_exception=False)
+
+
 def ui_error(exc: RagError) -> gr.Error:
-    """A library error as a Gradio error toast, in Thai and English."""
-    return gr.Error(f"{exc.thai} — {exc.english}", title="ข้อผิดพลาด / Error")
+    """A library error as a Gradio error toast, in Thai and English (see :func:`user_error`)."""
+    return user_error(f"{exc.thai} — {exc.english}")

@@ -18,7 +18,13 @@ from urllib.parse import quote
 
 import gradio as gr
 from fastapi import FastAPI, HTTPException
-from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse, Response
+from fastapi.responses import (
+    FileResponse,
+    JSONResponse,
+    PlainTextResponse,
+    RedirectResponse,
+    Response,
+)
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from rag.config import Config, load_config
@@ -140,6 +146,10 @@ def create_app(services: Services, login: StaffLogin) -> FastAPI:
     def no_partner_upload() -> Response:
         return JSONResponse({"detail": NO_UPLOAD}, status_code=403)
 
+    @app.get("/staff")
+    def staff_slash() -> Response:
+        return RedirectResponse("staff/", status_code=307)  # Gradio serves only /staff/
+
     @app.get("/healthz")
     def health() -> dict[str, int]:
         return {"documents": len(services.library.documents())}
@@ -209,7 +219,7 @@ def main(argv: list[str] | None = None) -> int:
     if password_file:
         print(password_notice(login.user, password_file))
     url = f"http://{cfg.server_host}:{cfg.server_port}"
-    print(f"🌐 {url}  (staff: {url}/staff)", flush=True)
+    print(f"🌐 {url}/  (staff: {url}/staff/)", flush=True)
     uvicorn.run(
         create_app(services, login), host=cfg.server_host, port=cfg.server_port, log_level="warning"
     )

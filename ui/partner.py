@@ -14,7 +14,7 @@ from rag.data import Turn
 from rag.errors import RagError
 from rag.web.i18n import Lang, t
 from rag.web.webchat import Exchange, chat_steps, example_questions, rate
-from ui import Services, ui_error
+from ui import Services, ui_error, user_error
 
 COPY_JS = """(text) => {
   if (!text) { return []; }
@@ -126,7 +126,7 @@ def responder(services: Services) -> Callable[..., Iterator[tuple[Any, ...]]]:
     ) -> Iterator[tuple[Any, ...]]:
         text = (text or "").strip()
         if not text:
-            raise gr.Error(t(language, "placeholder"))
+            raise user_error(t(language, "placeholder"))
         msgs = [
             *msgs,
             {"role": "user", "content": html.escape(text)},

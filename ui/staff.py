@@ -19,7 +19,7 @@ from rag.web.feedback import export_drafts
 from rag.web.i18n import t
 from rag.web.library import DocInfo
 from rag.web.staff_eval import available_sets, run_evaluation
-from ui import Services, ui_error
+from ui import Services, ui_error, user_error
 
 DOC_HEADERS = ["col_status", "col_title", "col_type", "col_file", "col_pages", "col_chunks"]
 RESULT_HEADERS = ["col_status", "col_file", "col_result", "col_chunks", "col_detail"]
@@ -173,7 +173,7 @@ def adder(services: Services) -> Callable[[list[str] | None], Iterator[tuple[str
 
     def add(paths: list[str] | None) -> Iterator[tuple[str, Rows]]:
         if not paths:
-            raise gr.Error(both("no_files"))
+            raise user_error(both("no_files"))
         names = [display_name(Path(p).name) for p in paths]
         rows: Rows = [["⏳", n, "", "", ""] for n in names]
         for i, path in enumerate(paths):
@@ -192,7 +192,7 @@ def document_actions(services: Services) -> tuple[Callable[..., str], ...]:
 
     def remove(doc_id: str | None) -> str:
         if not doc_id:
-            raise gr.Error(both("pick_doc"))
+            raise user_error(both("pick_doc"))
         try:
             library.delete(doc_id)
         except RagError as exc:
@@ -201,9 +201,9 @@ def document_actions(services: Services) -> tuple[Callable[..., str], ...]:
 
     def swap(doc_id: str | None, path: str | None) -> str:
         if not doc_id:
-            raise gr.Error(both("pick_doc"))
+            raise user_error(both("pick_doc"))
         if not path:
-            raise gr.Error(both("no_files"))
+            raise user_error(both("no_files"))
         try:
             result, _ = library.replace(doc_id, Path(path), Path(path).name)
         except RagError as exc:

@@ -26,10 +26,11 @@ import numpy as np
 
 from rag.answer.extractive import extract
 from rag.answer.followup import Resolved, prefer, quoted_docs, resolve, rewrite
+from rag.answer.question import checked_question
 from rag.answer.services import Services
 from rag.answer.settings import AnswerSettings
 from rag.data import Answer, Hit
-from rag.errors import BackendError, InputError
+from rag.errors import BackendError
 from rag.index.filters import Where
 
 if TYPE_CHECKING:
@@ -58,7 +59,9 @@ class Answerer(Protocol):
             where: Metadata filter for retrieval (see :func:`rag.index.filters.check_where`).
 
         Raises:
-            InputError: The question is empty.
+            InputError: The question is empty once control characters are removed.
+            TooLargeError: It is over ``max_question_chars`` or the embedder's window
+                (see :mod:`rag.answer.question`).
         """
         ...
 
@@ -86,11 +89,6 @@ def retrieve(
         return retriever.search(resolved.query, k, where, embedding=embedding), vector
     hits = retriever.search(resolved.query, k * FOLLOWUP_DEPTH, where, embedding=embedding)
     return prefer(hits, quoted_docs(history[-1].answer, services.bm25), k), vector
-
-
-def _check(question: str) -> None:
-    if not question.strip():
-        raise InputError("question", "กรุณาพิมพ์คำถาม", "the question is empty")
 
 
 def _finish(ans: Answer, timings: dict[str, float], started: float) -> Answer:
@@ -121,7 +119,9 @@ class ExtractiveAnswerer:
         self, question: str, history: Sequence[Turn] = (), where: Where | None = None
     ) -> Iterator[str | Answer]:
         """See :meth:`Answerer.stream`."""
-        _check(question)
+        question = checked_question(
+            question, self.settings.max_question_chars, self.services.embeddings
+        )
         started = time.perf_counter()
         timings: dict[str, float] = {}
         resolved = resolve(question, history)
@@ -158,7 +158,9 @@ class LlmAnswerer:
         """See :meth:`Answerer.stream`."""
         from rag.answer.llm import llm_stream
 
-        _check(question)
+        question = checked_question(
+            question, self.settings.max_question_chars, self.services.embeddings
+        )
         started = time.perf_counter()
         llm, services = self.settings.llm, self.services
         timings: dict[str, float] = {}

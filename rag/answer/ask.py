@@ -19,7 +19,7 @@ from rag.answer.prompts import REFUSAL
 from rag.answer.services import Services
 from rag.answer.settings import AnswerSettings
 from rag.data import Answer, Turn
-from rag.errors import BackendError, InputError
+from rag.errors import BackendError
 from rag.index.filters import Where
 from rag.index.index import Index
 
@@ -57,10 +57,10 @@ def stream_answer(
         Text pieces, then exactly one ``Answer`` (its ``text`` is the full text).
 
     Raises:
-        InputError: The question is empty.
+        InputError: The question is empty, or too long (a ``TooLargeError``: over
+            ``max_question_chars`` or the embedder's token window); control
+            characters are removed first (:mod:`rag.answer.question`).
     """
-    if not question.strip():
-        raise InputError("question", "กรุณาพิมพ์คำถาม", "the question is empty")
     yield from answerer_for(index).stream(question, history, where)
 
 

@@ -56,12 +56,14 @@ class AnswerSettings:
         refuse_threshold: Evidence under which the extractive answer is a refusal.
         retrieval: How passages are retrieved (``k`` of them for an answer).
         llm: The LLM endpoint (its ``base_url`` is empty in extractive mode).
+        max_question_chars: Longer questions are refused (``max_question_chars``).
     """
 
     max_chars: int
     refuse_threshold: float
     retrieval: RetrievalSettings
     llm: LlmSettings
+    max_question_chars: int = 1000
 
     @classmethod
     def from_config(cls, cfg: Config) -> AnswerSettings:
@@ -71,4 +73,5 @@ class AnswerSettings:
             refuse_threshold=cfg.refuse_threshold,
             retrieval=RetrievalSettings.from_config(cfg),
             llm=LlmSettings.from_config(cfg),
+            max_question_chars=cfg.max_question_chars,
         )

@@ -19,6 +19,7 @@ from typing import Any, TextIO
 from rag.answer.ask import answer, stream_answer
 from rag.cli.common import add_filter_argument, config_from_args, parse_filters
 from rag.cli.search import read_queries
+from rag.cli.terminal import safe
 from rag.data import Answer, Turn
 from rag.errors import InputError
 from rag.index.filters import Where
@@ -94,7 +95,7 @@ def _ask_one(index: Index, question: str, where: Where | None, as_json: bool) ->
         if as_json:
             print(json.dumps(answer_json(ans), ensure_ascii=False, indent=1))
             return
-        print("\n".join(render(ans)))
+        print(safe("\n".join(render(ans))))
         return
     shown: list[str] = []
     final: Answer | None = None
@@ -102,11 +103,11 @@ def _ask_one(index: Index, question: str, where: Where | None, as_json: bool) ->
         if isinstance(item, Answer):
             final = item
         else:
-            print(item, end="", flush=True)
+            print(safe(item), end="", flush=True)
             shown.append(item)
     print()
     if final is not None:
-        print("\n".join(render(final, "".join(shown))))
+        print(safe("\n".join(render(final, "".join(shown)))))
 
 
 def cmd_ask(args: argparse.Namespace) -> int:

@@ -19,6 +19,7 @@ from rag.cli.ask import add_ask_parser
 from rag.cli.common import common_parser, config_from_args
 from rag.cli.evaluate import add_eval_parser
 from rag.cli.search import add_search_parser
+from rag.cli.terminal import safe
 from rag.errors import RagError
 from rag.index.index import Index, SyncResult
 from rag.ingest.files import IngestReport, discover, file_sha256
@@ -31,7 +32,7 @@ def print_report(report: IngestReport, sync: SyncResult) -> None:
     for f in report.files:
         detail = f"{f.docs} doc(s), {f.chunks} chunk(s)" if f.status in ("new", "changed") else ""
         extra = " — ".join(x for x in (detail, f.message, *f.warnings[:3]) if x)
-        print(f"{f.symbol} {f.status:<9} {f.path}" + (f" — {extra}" if extra else ""))
+        print(safe(f"{f.symbol} {f.status:<9} {f.path}" + (f" — {extra}" if extra else "")))
     c = report.counts
     print(
         "สรุป / summary: "
@@ -90,12 +91,12 @@ def cmd_extract(args: argparse.Namespace) -> int:
         return 0
     for doc in docs:
         if len(docs) > 1:
-            print(f"=== {doc.meta.doc_id}: {doc.meta.title} ===")
+            print(safe(f"=== {doc.meta.doc_id}: {doc.meta.title} ==="))
         for page in doc.pages:
             print(f"--- page {page.number} ---")
-            print(page.text)
+            print(safe(page.text))
         for warning in doc.warnings:
-            print(f"⚠️ {warning}", file=sys.stderr)
+            print(safe(f"⚠️ {warning}"), file=sys.stderr)
     return 0
 
 
@@ -165,7 +166,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args))
     except RagError as exc:
-        print(f"❌ {exc}", file=sys.stderr)
+        print(safe(f"❌ {exc}"), file=sys.stderr)
         return 2
     except FileNotFoundError as exc:
         print(f"❌ {display_name(str(exc.filename))}: no such file / ไม่พบไฟล์", file=sys.stderr)

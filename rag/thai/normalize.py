@@ -209,6 +209,21 @@ def repair_pdf_text(text: str) -> str:
     return text
 
 
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def clean_input(text: str) -> str:
+    r"""User input without control characters and lone surrogates (tabs and newlines kept).
+
+    Such characters come from pasting or hostile clients; they cannot be encoded for
+    the embedder and mean nothing to retrieval.
+
+    >>> clean_input("นอน\ud800กี่\x00ชั่วโมง\x1b[0m\tไหม")
+    'นอนกี่ชั่วโมง[0m\tไหม'
+    """
+    return _UNSAFE.sub("", text)
+
+
 def fold_digits(text: str) -> str:
     """Thai digits to Arabic digits, for matching only (length is preserved).
 

@@ -62,7 +62,7 @@ def extract(path: Path, cfg: Config) -> Extracted:
     if kind == "docx":
         from rag.ingest.loaders.docx import extract_docx
 
-        return extract_docx(path)
+        return extract_docx(path, cfg.max_unpacked_mb * 2**20)
     if kind == "html":
         from rag.ingest.loaders.html import extract_html
 
@@ -99,7 +99,7 @@ def load(path: Path, sha256: str, cfg: Config, collection: str = "") -> list[Doc
     if kind == "jsonl":
         from rag.ingest.loaders.jsonl import read_articles
 
-        articles, warnings = read_articles(path)
+        articles, warnings = read_articles(path, cfg.max_unpacked_mb * 2**20)
         name = collection or path.name.split(".")[0]
         return [
             Document(

@@ -10,6 +10,7 @@ from docx.opc.exceptions import PackageNotFoundError
 
 from rag.errors import CorruptFileError, EmptyFileError
 from rag.ingest.loaders.base import Extracted
+from rag.ingest.loaders.unpack import check_zip
 from rag.thai.normalize import normalize
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -21,11 +22,12 @@ def _starts_new_page(paragraph_xml: object) -> bool:
     return any(br.get(f"{_W}type") == "page" for br in breaks)
 
 
-def extract_docx(path: Path) -> Extracted:
+def extract_docx(path: Path, max_unpacked: int = 100 * 2**20) -> Extracted:
     """Read paragraphs and tables of a ``.docx``; explicit page breaks split pages.
 
     Args:
         path: The file.
+        max_unpacked: Most bytes its ZIP members may unpack to (checked first).
 
     Returns:
         Pages of text; title and year from the core properties or the first heading.
@@ -33,7 +35,9 @@ def extract_docx(path: Path) -> Extracted:
     Raises:
         CorruptFileError: When the file is not a valid DOCX package.
         EmptyFileError: When it holds no text.
+        TooLargeError: When it unpacks to more than ``max_unpacked`` bytes.
     """
+    check_zip(path, max_unpacked)
     try:
         doc = open_docx(str(path))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:

@@ -7,6 +7,7 @@ Each line needs an ``id`` (or ``pid``) and a ``text``; ``title``, ``date`` and
 from __future__ import annotations
 
 import gzip
+import io
 import json
 import re
 from collections.abc import Iterator
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rag.errors import CorruptFileError, EmptyFileError
+from rag.ingest.loaders.unpack import CappedReader
 from rag.thai.normalize import normalize
 
 _YEAR = re.compile(r"^(\d{4})")
@@ -31,20 +33,28 @@ class Article:
     year: int | None = None
 
 
-def _open_lines(path: Path) -> Iterator[str]:
-    opener = gzip.open if path.name.endswith(".gz") else open
+def _open_text(path: Path, max_unpacked: int) -> io.TextIOBase:
+    """The file as text; a ``.gz`` is unpacked through a :class:`CappedReader`."""
+    if not path.name.endswith(".gz"):
+        return open(path, encoding="utf-8-sig")
+    capped = CappedReader(gzip.open(path, "rb"), max_unpacked, path.name)  # noqa: SIM115
+    return io.TextIOWrapper(io.BufferedReader(capped), encoding="utf-8-sig")
+
+
+def _open_lines(path: Path, max_unpacked: int) -> Iterator[str]:
     try:
-        with opener(path, "rt", encoding="utf-8-sig") as fh:
+        with _open_text(path, max_unpacked) as fh:
             yield from fh
     except (OSError, EOFError, UnicodeDecodeError) as exc:
         raise CorruptFileError(path.name, "ไฟล์ JSONL เสียหายหรืออ่านไม่ได้", str(exc)) from exc
 
 
-def read_articles(path: Path) -> tuple[list[Article], list[str]]:
+def read_articles(path: Path, max_unpacked: int = 100 * 2**20) -> tuple[list[Article], list[str]]:
     """Read every valid article of a collection.
 
     Args:
         path: A ``.jsonl`` or ``.jsonl.gz`` file.
+        max_unpacked: Most bytes a ``.jsonl.gz`` may unpack to.
 
     Returns:
         The articles, and warnings for skipped lines.
@@ -52,11 +62,12 @@ def read_articles(path: Path) -> tuple[list[Article], list[str]]:
     Raises:
         EmptyFileError: When no line holds a usable article.
         CorruptFileError: When the file cannot be read or decompressed.
+        TooLargeError: When a ``.gz`` unpacks to more than ``max_unpacked`` bytes.
     """
     articles: list[Article] = []
     warnings: list[str] = []
     seen: set[str] = set()
-    for number, line in enumerate(_open_lines(path), start=1):
+    for number, line in enumerate(_open_lines(path, max_unpacked), start=1):
         if not line.strip():
             continue
         try:
