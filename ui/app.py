@@ -2,7 +2,9 @@
 
 Routes: the partner chat at ``/``, the staff area at ``/staff`` (login required;
 its Gradio API refuses calls without the session cookie) and documents at
-``/doc/{doc_id}``, looked up in the manifest by id, never by path.
+``/doc/{doc_id}``, looked up in the manifest by id, never by path. Outside
+``/staff`` only the routes of :data:`rag.web.surface.PARTNER_ROUTES` answer; every
+other path (Gradio's file cache among them) is a 404.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from urllib.parse import quote
 import gradio as gr
 from fastapi import FastAPI
 from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse, Response
+from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.websockets import WebSocketClose
 
 from rag.config import Config, load_config
 from rag.errors import RagError
@@ -24,13 +28,16 @@ from rag.index.index import Index
 from rag.web.auth import StaffLogin, staff_login
 from rag.web.feedback import FeedbackStore
 from rag.web.library import Library
+from rag.web.surface import is_staff_path, partner_allows
 from ui import Services
 from ui.partner import build_partner
 from ui.staff import build_staff
 from ui.theme import CSS, theme
 
 ROOT = Path(__file__).resolve().parent.parent
+log = logging.getLogger(__name__)
 NOT_FOUND = "ไม่พบเอกสารนี้ / Document not found"
+NO_ROUTE = "ไม่พบหน้านี้ / Not found"
 NO_UPLOAD = "ส่วนถาม-ตอบไม่รับไฟล์ / The chat does not accept uploads"
 
 
@@ -81,6 +88,27 @@ def doc_response(services: Services, doc_id: str) -> Response:
     )
 
 
+class PartnerSurface:
+    """ASGI middleware: outside ``/staff``, only allow-listed partner routes are answered."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Pass staff paths and allowed partner routes on; answer anything else 404."""
+        if scope["type"] in ("http", "websocket"):
+            path = scope["path"].removeprefix(scope.get("root_path", "")) or "/"
+            method = scope.get("method", "WEBSOCKET")
+            if not is_staff_path(path) and not partner_allows(method, path):
+                log.info("partner surface: refused %s %s", method, path)
+                if scope["type"] == "websocket":
+                    await WebSocketClose()(scope, receive, send)
+                    return
+                await PlainTextResponse(NO_ROUTE, status_code=404)(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
 def create_app(services: Services, login: StaffLogin) -> FastAPI:
     """The FastAPI app with both Gradio apps mounted.
 
@@ -116,6 +144,7 @@ def create_app(services: Services, login: StaffLogin) -> FastAPI:
     mounted: FastAPI = gr.mount_gradio_app(
         app, build_partner(services), path="", show_error=True, **look
     )
+    mounted.add_middleware(PartnerSurface)
     return mounted
 
 
