@@ -2,7 +2,9 @@
 
 Routes: the partner chat at ``/``, the staff area at ``/staff`` (login required;
 its Gradio API refuses calls without the session cookie) and documents at
-``/doc/{doc_id}``, looked up in the manifest by id, never by path.
+``/doc/{doc_id}``, looked up in the manifest by id, never by path. Outside
+``/staff`` only the routes of :data:`rag.web.surface.PARTNER_ROUTES` answer; every
+other path (Gradio's file cache among them) is a 404.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from fastapi.responses import (
     Response,
 )
 from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.websockets import WebSocketClose
 
 from rag.config import Config, load_config
 from rag.errors import LoginLockedError, RagError
@@ -33,6 +36,7 @@ from rag.index.index import Index
 from rag.web.auth import StaffLogin, staff_login
 from rag.web.feedback import FeedbackStore
 from rag.web.library import Library
+from rag.web.surface import is_staff_path, partner_allows
 from rag.web.throttle import GuardedLogin, LoginThrottle, ThrottleSettings
 from ui import Services
 from ui.partner import build_partner
@@ -40,7 +44,9 @@ from ui.staff import build_staff
 from ui.theme import CSS, theme
 
 ROOT = Path(__file__).resolve().parent.parent
+log = logging.getLogger(__name__)
 NOT_FOUND = "ไม่พบเอกสารนี้ / Document not found"
+NO_ROUTE = "ไม่พบหน้านี้ / Not found"
 NO_UPLOAD = "ส่วนถาม-ตอบไม่รับไฟล์ / The chat does not accept uploads"
 CLIENT_ADDRESS: ContextVar[str] = ContextVar("client_address", default="")
 
@@ -129,6 +135,27 @@ def staff_auth(guard: GuardedLogin) -> Callable[[str, str], Awaitable[bool]]:
     return check
 
 
+class PartnerSurface:
+    """ASGI middleware: outside ``/staff``, only allow-listed partner routes are answered."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Pass staff paths and allowed partner routes on; answer anything else 404."""
+        if scope["type"] in ("http", "websocket"):
+            path = scope["path"].removeprefix(scope.get("root_path", "")) or "/"
+            method = scope.get("method", "WEBSOCKET")
+            if not is_staff_path(path) and not partner_allows(method, path):
+                log.info("partner surface: refused %s %s", method, path)
+                if scope["type"] == "websocket":
+                    await WebSocketClose()(scope, receive, send)
+                    return
+                await PlainTextResponse(NO_ROUTE, status_code=404)(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
 def create_app(services: Services, login: StaffLogin) -> FastAPI:
     """The FastAPI app with both Gradio apps mounted.
 
@@ -170,6 +197,7 @@ def create_app(services: Services, login: StaffLogin) -> FastAPI:
     mounted: FastAPI = gr.mount_gradio_app(
         app, build_partner(services), path="", show_error=True, **look
     )
+    mounted.add_middleware(PartnerSurface)
     return mounted
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +19,7 @@ from rag.web.i18n import t
 from rag.web.library import DocInfo
 from rag.web.staff_eval import available_sets, run_evaluation
 from ui import Services, ui_error, user_error
+from ui.staff_files import STAFF_FILES_TTL, outbox, uploads_only
 
 DOC_HEADERS = ["col_status", "col_title", "col_type", "col_file", "col_pages", "col_chunks"]
 RESULT_HEADERS = ["col_status", "col_file", "col_result", "col_chunks", "col_detail"]
@@ -96,7 +96,9 @@ def layout(sets: list[str]) -> View:
     table: dict[str, Any] = {"type": "array", "interactive": False, "wrap": True}
     with gr.Tabs():
         with gr.Tab(both("tab_upload"), id="upload"):
-            files = gr.File(label=both("upload_files"), file_count="multiple", file_types=kinds)
+            files = uploads_only(
+                gr.File(label=both("upload_files"), file_count="multiple", file_types=kinds)
+            )
             upload = gr.Button(both("upload_btn"), variant="primary", elem_id="upload-btn")
             progress = gr.Markdown(elem_id="upload-progress")
             headers = [both(h) for h in RESULT_HEADERS]
@@ -124,7 +126,9 @@ def layout(sets: list[str]) -> View:
                     both("delete_btn"), variant="stop", elem_id="delete-btn", scale=0, size="sm"
                 )
             with gr.Accordion(both("replace_btn"), open=False):
-                new_file = gr.File(label=both("replace_file"), file_types=kinds, height=140)
+                new_file = uploads_only(
+                    gr.File(label=both("replace_file"), file_types=kinds, height=140)
+                )
                 replace = gr.Button(both("replace_btn"), elem_id="replace-btn")
             action = gr.Markdown(elem_id="doc-action")
         with gr.Tab(both("tab_eval"), id="eval"):
@@ -220,7 +224,7 @@ def document_actions(services: Services) -> tuple[Callable[..., str], ...]:
 
 
 def reports(services: Services) -> tuple[Callable[..., Any], Callable[[], str]]:
-    """The evaluation and feedback-export handlers (files go to a temporary folder)."""
+    """The evaluation and feedback-export handlers (files go to a staff outbox)."""
 
     def evaluate(set_name: str, progress: gr.Progress = PROGRESS) -> tuple[str, list[str]]:
         def tick(done: int, total: int) -> None:
@@ -239,7 +243,7 @@ def reports(services: Services) -> tuple[Callable[..., Any], Callable[[], str]]:
             )
         except RagError as exc:
             raise ui_error(exc) from exc
-        folder = Path(tempfile.mkdtemp(prefix="rag-report-"))
+        folder = outbox("rag-report-")
         copies = []
         for report in (path, path.with_suffix(".html")):
             if report.exists():
@@ -247,7 +251,7 @@ def reports(services: Services) -> tuple[Callable[..., Any], Callable[[], str]]:
         return path.read_text(encoding="utf-8"), copies
 
     def export_feedback() -> str:
-        out = Path(tempfile.mkdtemp(prefix="rag-drafts-")) / "feedback-drafts.jsonl"
+        out = outbox("rag-drafts-") / "feedback-drafts.jsonl"
         export_drafts(services.feedback, out)
         return str(out)
 
@@ -257,7 +261,12 @@ def reports(services: Services) -> tuple[Callable[..., Any], Callable[[], str]]:
 def build_staff(services: Services) -> gr.Blocks:
     """The staff Blocks (only ever mounted behind authentication)."""
     sets = available_sets(services.shared_dir) or ["demo"]
-    app = gr.Blocks(title=t("th", "staff_title"), analytics_enabled=False, fill_width=True)
+    app = gr.Blocks(
+        title=t("th", "staff_title"),
+        analytics_enabled=False,
+        fill_width=True,
+        delete_cache=STAFF_FILES_TTL,
+    )
     with app:
         v = layout(sets)
         listing = lister(services)
