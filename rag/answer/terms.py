@@ -27,6 +27,7 @@ from functools import lru_cache
 from rag.index.bm25 import ThaiBM25
 from rag.thai.match import cached_search_tokens, fold, has_number, is_question_word, search_tokens
 from rag.thai.segment import is_line_wrap, is_thai, sentence_spans, word_spans
+from rag.thai.years import year_equivalents
 
 Terms = Mapping[str, float]
 
@@ -85,7 +86,11 @@ def idf_weights(bm25: ThaiBM25, terms: Iterable[str]) -> dict[str, float]:
     """
     n = len(bm25)
     df = document_frequencies(bm25)
-    return {t: math.log(1.0 + (n - df[t] + 0.5) / (df[t] + 0.5)) for t in terms}
+    weights = {}
+    for t in terms:
+        found = max(df[v] for v in year_equivalents(t))  # a year in either era
+        weights[t] = math.log(1.0 + (n - found + 0.5) / (found + 0.5))
+    return weights
 
 
 def matches(term: str, text: str) -> bool:
@@ -94,9 +99,12 @@ def matches(term: str, text: str) -> bool:
     Segmentation may differ between question and passage (``ออกกำลังกาย`` vs
     ``การออกกำลังกาย``), so a Thai term of three or more characters also matches
     as a substring, and a number wherever no other digit continues it (``2.5`` in
-    ``PM2.5``, but not ``30`` in ``300`` or ``1,300``). Latin words must match a token.
+    ``PM2.5``, but not ``30`` in ``300`` or ``1,300``); a year matches in either era
+    (``2027`` in ``ปี 2570``). Latin words must match a token.
 
     >>> matches("ออกกำลังกาย", "ส่งเสริมการออกกำลังกาย"), matches("30", "300 คน")
+    (True, False)
+    >>> matches("2027", "เป้าหมายปี ๒๕๗๐"), matches("2027", "ปี 2571")
     (True, False)
     >>> text = "ฝุ่น PM2.5 ปี ๒๕๖๗ วัดได้ 1,300 จุด"
     >>> matches("2.5", text), matches("2567", text), matches("300", text)
@@ -105,7 +113,7 @@ def matches(term: str, text: str) -> bool:
     if term in cached_search_tokens(text):
         return True
     if any(c.isdigit() for c in term):
-        return has_number(term, text)
+        return any(has_number(n, text) for n in year_equivalents(term))
     return len(term) >= 3 and all(is_thai(c) for c in term) and term in fold(text)
 
 

@@ -29,6 +29,7 @@ from rag.index.vectors import VectorStore
 from rag.search.fusion import Ranked, fuse
 from rag.search.settings import RetrievalSettings
 from rag.thai.match import search_tokens, text_key
+from rag.thai.years import expand_years
 
 if TYPE_CHECKING:
     from rag.index.index import Index
@@ -103,7 +104,7 @@ class HybridRetriever(BaseRetriever):
         started = time.perf_counter()
         mode, candidates = self.settings.mode, self.settings.candidates
         if mode in ("hybrid", "bm25"):
-            sparse = self.bm25.search(query, candidates, where)
+            sparse = self.bm25.search(expand_years(query), candidates, where)
         bm25_s = time.perf_counter() - started
         if mode in ("hybrid", "dense"):
             vector = embedding or self.embedder.get_query_embedding(query)

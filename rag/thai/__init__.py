@@ -12,4 +12,6 @@ unspaced Thai. Import from the modules:
   (:func:`~rag.thai.match.fold`) and its space-free and space-squeezed variants,
   the stop words, numbers, and the tokens keyword search uses (search, cached and
   index tokens).
+- :mod:`rag.thai.years` — Buddhist-Era and Common-Era years as one year (B.E. =
+  C.E. + 543), for keyword search and number matching.
 """
