@@ -80,6 +80,9 @@ class Config:
         login_lockout_seconds: The first lockout; each further one doubles it.
         login_lockout_max_seconds: The longest lockout.
         feedback_retention_days: Feedback older than this is purged; 0 keeps it forever.
+        glossary: A TOML glossary of abbreviations, synonyms and English terms
+            (:mod:`rag.thai.glossary`); empty means the starter list shipped with the
+            package.
     """
 
     index_dir: Path = Path("indexes")
@@ -121,6 +124,7 @@ class Config:
     login_lockout_seconds: float = 60.0
     login_lockout_max_seconds: float = 3600.0
     feedback_retention_days: int = 90
+    glossary: str = ""
 
     def with_(self, **changes: Any) -> Config:
         """Return a validated copy with some fields changed."""

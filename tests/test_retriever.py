@@ -15,10 +15,11 @@ from rag.index.filters import Where
 from rag.index.vectors import VectorStore
 from rag.search.retriever import DEDUP_JACCARD, HybridRetriever, jaccard
 from rag.search.settings import RetrievalSettings
+from rag.thai.glossary import Glossary
 from rag.thai.match import search_tokens, text_key
 
 # the retriever as these tests were tuned: RRF over equal weights
-RRF = RetrievalSettings("hybrid", 5, 50, "rrf", 60.0, (1.0, 1.0))
+RRF = RetrievalSettings("hybrid", 5, 50, "rrf", 60.0, (1.0, 1.0), Glossary())
 
 # (doc_id, file_type, title, text)
 DOCS = [

@@ -40,13 +40,14 @@ from collections.abc import Sequence
 import numpy as np
 
 from rag.answer.compose import choose, closest_sources, compose
-from rag.answer.prompts import REFUSAL
+from rag.answer.prompts import QUOTED_IN_THAI, REFUSAL
 from rag.answer.services import Services
 from rag.answer.settings import AnswerSettings
 from rag.answer.terms import Terms, coverage, idf_weights, matches, query_terms, unit_spans
 from rag.answer.units import PARAMS, Params, Scored, Unit
 from rag.data import Answer, Hit
 from rag.index.embedding import Embeddings, cosines
+from rag.thai.match import is_mostly_thai
 
 logger = logging.getLogger(__name__)
 
@@ -166,16 +167,25 @@ def extract(
     budget = settings.max_chars
     room = budget - 6 - params.min_unit  # a unit may grow by a crumb of up to min_unit
     fit = dataclasses.replace(params, max_unit=max(1, min(params.max_unit, room)))
-    terms = idf_weights(services.bm25, query_terms(query))
+    terms = idf_weights(services.bm25, query_terms(query, settings.retrieval.glossary))
     units = collect_units(hits, fit)
     scored = score_units(terms, units, services.embeddings, query_vector, params)
 
     if not scored:
         return Answer(REFUSAL, (), 0.0, True)
+    foreign = not is_mostly_thai(query)
+    if foreign:
+        params = dataclasses.replace(
+            params,
+            cover_weight=params.foreign_cover_weight,
+            passage_weight=params.foreign_passage_weight,
+        )
     confidence = round(evidence(scored[0], params), 4)
     threshold = settings.refuse_threshold
     if confidence < threshold:
         logger.info("refused: evidence %.3f < %.3f", confidence, threshold)
         return Answer(REFUSAL, closest_sources(scored, services.source_of), confidence, True)
     text, citations = compose(choose(scored, budget, params), budget, services.source_of)
+    if foreign:
+        text = f"{text}\n{QUOTED_IN_THAI}"
     return Answer(text, citations, confidence, False)

@@ -19,6 +19,7 @@ from rag.answer.claims import strip_markers
 from rag.data import Hit
 
 REFUSAL = "ไม่พบข้อมูลนี้ในเอกสารที่มีอยู่"
+QUOTED_IN_THAI = "(Quoted from the Thai documents; the sources are below.)"
 HISTORY_CHARS = 400  # of each earlier answer shown to the model
 
 ANSWER_SYSTEM = f"""\

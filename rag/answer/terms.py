@@ -25,11 +25,21 @@ from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
 from rag.index.bm25 import ThaiBM25
-from rag.thai.match import cached_search_tokens, fold, has_number, is_question_word, search_tokens
+from rag.thai.glossary import Glossary, spelling_in, spelling_key
+from rag.thai.match import (
+    cached_search_tokens,
+    fold,
+    has_number,
+    is_mostly_thai,
+    is_question_word,
+    is_stop_word,
+    search_tokens,
+)
 from rag.thai.segment import is_line_wrap, is_thai, sentence_spans, word_spans
 from rag.thai.years import year_equivalents
 
 Terms = Mapping[str, float]
+ALTERNATIVES = "|"  # joins the spellings of one glossary term
 
 _SPACE_RUNS = re.compile(r"\S+")
 _DF_CACHE: weakref.WeakKeyDictionary[ThaiBM25, tuple[int, Counter[str]]] = (
@@ -37,19 +47,40 @@ _DF_CACHE: weakref.WeakKeyDictionary[ThaiBM25, tuple[int, Counter[str]]] = (
 )
 
 
-def query_terms(question: str) -> list[str]:
+def query_terms(question: str, glossary: Glossary | None = None) -> list[str]:
     """Distinct content terms of a question, in order.
 
-    Question words, particles and one-character non-digit tokens are dropped.
+    Question words, particles and one-character non-digit tokens are dropped. With
+    a glossary, a term that is one spelling of a glossary group becomes all of them,
+    joined by :data:`ALTERNATIVES` (any one matches). A question that is not mostly
+    Thai also takes the groups of its English phrases and drops its English stop
+    words: an English question over Thai text is matched through the glossary.
 
     >>> query_terms("โครงการนี้เริ่มเมื่อไร")
     ['โครงการ', 'นี้', 'เริ่ม']
+    >>> g = Glossary((("อสม.", "village health volunteers"), ("อัตรา", "rate")))
+    >>> query_terms("อสม. มีกี่คน", g)
+    ['อสม|village health volunteers', 'มี', 'คน']
+    >>> query_terms("the rate of village health volunteers in 2024", g)
+    ['อัตรา|rate', 'อสม|village health volunteers', '2024']
     """
     out: list[str] = []
     for tok in search_tokens(question):
         if is_question_word(tok) or (len(tok) == 1 and not tok.isdigit()) or tok in out:
             continue
         out.append(tok)
+    if glossary is None:
+        return out
+    foreign = not is_mostly_thai(question)
+    for group in glossary.mentioned(question):
+        keys = list(dict.fromkeys(spelling_key(s) for s in group))
+        words = {w for k in keys if foreign and not any(map(is_thai, k)) for w in k.split()}
+        covered = [i for i, t in enumerate(out) if t in keys or t in words]
+        if covered:
+            out[covered[0]] = ALTERNATIVES.join(keys)
+            out = [t for i, t in enumerate(out) if i not in covered[1:]]
+    if foreign:
+        out = [t for t in out if ALTERNATIVES in t or any(map(is_thai, t)) or not is_stop_word(t)]
     return out
 
 
@@ -87,8 +118,8 @@ def idf_weights(bm25: ThaiBM25, terms: Iterable[str]) -> dict[str, float]:
     n = len(bm25)
     df = document_frequencies(bm25)
     weights = {}
-    for t in terms:
-        found = max(df[v] for v in year_equivalents(t))  # a year in either era
+    for t in terms:  # the most frequent of a year's eras or a glossary term's spellings
+        found = max(df[v] for a in t.split(ALTERNATIVES) for v in year_equivalents(a))
         weights[t] = math.log(1.0 + (n - found + 0.5) / (found + 0.5))
     return weights
 
@@ -110,8 +141,12 @@ def matches(term: str, text: str) -> bool:
     >>> matches("2.5", text), matches("2567", text), matches("300", text)
     (True, True, False)
     """
+    if ALTERNATIVES in term:
+        return any(matches(t, text) for t in term.split(ALTERNATIVES))
     if term in cached_search_tokens(text):
         return True
+    if " " in term:  # a glossary phrase
+        return spelling_in(term, text)
     if any(c.isdigit() for c in term):
         return any(has_number(n, text) for n in year_equivalents(term))
     return len(term) >= 3 and all(is_thai(c) for c in term) and term in fold(text)

@@ -42,6 +42,10 @@ class Params:
             is the scaled cosine).
         number_penalty: Share of the evidence lost when a number of the question
             is missing from the best unit's chunk.
+        foreign_cover_weight: ``cover_weight`` for a question that is not mostly
+            Thai: only its glossary terms and numbers can match Thai text, so the
+            multilingual dense similarity carries more of the evidence.
+        foreign_passage_weight: ``passage_weight`` for such a question.
     """
 
     w_dense: float = 1.0
@@ -60,6 +64,8 @@ class Params:
     cover_weight: float = 0.4
     passage_weight: float = 0.2
     number_penalty: float = 0.5
+    foreign_cover_weight: float = 0.2
+    foreign_passage_weight: float = 0.1
 
 
 PARAMS = Params()

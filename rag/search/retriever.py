@@ -104,7 +104,8 @@ class HybridRetriever(BaseRetriever):
         started = time.perf_counter()
         mode, candidates = self.settings.mode, self.settings.candidates
         if mode in ("hybrid", "bm25"):
-            sparse = self.bm25.search(expand_years(query), candidates, where)
+            expanded = expand_years(self.settings.glossary.expand(query))
+            sparse = self.bm25.search(expanded, candidates, where)
         bm25_s = time.perf_counter() - started
         if mode in ("hybrid", "dense"):
             vector = embedding or self.embedder.get_query_embedding(query)

@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from pathlib import Path
 from typing import get_args
 
 from rag.config import Config, FusionKind, RetrievalMode
 from rag.errors import ConfigError
+from rag.thai.glossary import Glossary
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,7 @@ class RetrievalSettings:
         fusion: ``rrf`` or ``weighted`` (see :mod:`rag.search.fusion`).
         rrf_k: The RRF constant.
         weights: Weights of the BM25 and the dense list in fusion.
+        glossary: Spellings added to the keyword query (:mod:`rag.thai.glossary`).
 
     Raises:
         ConfigError: On an invalid mode, fusion or depth.
@@ -45,6 +48,7 @@ class RetrievalSettings:
     fusion: FusionKind
     rrf_k: float
     weights: tuple[float, float]
+    glossary: Glossary
 
     def __post_init__(self) -> None:
         if self.mode not in get_args(RetrievalMode):
@@ -66,6 +70,7 @@ class RetrievalSettings:
             fusion=cfg.fusion,
             rrf_k=cfg.rrf_k,
             weights=(cfg.bm25_weight, cfg.dense_weight),
+            glossary=Glossary.load(Path(cfg.glossary) if cfg.glossary else None),
         )
 
     def deeper(self, k: int) -> RetrievalSettings:

@@ -160,6 +160,18 @@ def has_number(number: str, text: str) -> bool:
     return False
 
 
+def is_mostly_thai(text: str) -> bool:
+    """Whether at least half of the letters of ``text`` are Thai.
+
+    >>> is_mostly_thai("สสส. ก่อตั้งปีใด"), is_mostly_thai("When was ThaiHealth founded?")
+    (True, False)
+    >>> is_mostly_thai("What is the target of สสส. for youth smoking?")
+    False
+    """
+    letters = [c for c in text if c.isalpha()]
+    return 2 * sum(map(is_thai, letters)) >= len(letters)
+
+
 def _strip_punct(token: str) -> str:
     """Strip punctuation and symbols (Unicode categories P*, S*) from both ends."""
     start, end = 0, len(token)
