@@ -8,70 +8,10 @@ extracted text contains the anchor. Rebuild the corpus first, then::
     .venv/bin/python scripts/check_demo_set.py
 """
 
-import json
-import re
-import sys
-from pathlib import Path
+from qset_build import ALC, CH, FOOD, KM, MH, PA, PM, ROAD, ROOT, SLP, TOB, QuestionBook
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "scripts"))
-from check_demo_set import page_texts
-
-TOB = "tobacco-control-2567.pdf"
-ALC = "alcohol-reduction-2567.pdf"
-ROAD = "road-safety-2567.pdf"
-PA = "physical-activity-2567.pdf"
-FOOD = "food-sugar-salt-2567.pdf"
-MH = "mental-health-2567.pdf"
-PM = "pm25-haze-health-2567.pdf"
-CH = "community-health-volunteers-2567.docx"
-KM = "km30-co-learning-space.html"
-SLP = "sleep-older-adults-2567.md"
-
-TOPIC = {
-    TOB: "tobacco",
-    ALC: "alcohol",
-    ROAD: "road_safety",
-    PA: "physical_activity",
-    FOOD: "nutrition",
-    MH: "mental_health",
-    PM: "pm25",
-    CH: "community_health",
-    KM: "km",
-    SLP: "sleep_elderly",
-}
-
-items = []
-
-
-def q(gold, question, answer, must, typ, *, history=None, topic=None):
-    """gold: list of (file, anchor) ; anchor is a source substring locating the page."""
-    items.append(
-        dict(
-            gold=gold,
-            question=question,
-            answer=answer,
-            must=must,
-            type=typ,
-            history=history or [],
-            topic=topic,
-        )
-    )
-
-
-def u(question, topic, history=None, typ="factoid"):
-    items.append(
-        dict(
-            gold=[],
-            question=question,
-            answer="ไม่พบข้อมูลนี้ในเอกสารที่มีอยู่",
-            must=[],
-            type=typ,
-            history=history or [],
-            topic=topic,
-            unans=True,
-        )
-    )
+book = QuestionBook("demo", ROOT / "eval" / "sets" / "demo.jsonl")
+q, u, near = book.q, book.u, book.near
 
 
 # ---------------- tobacco ----------------
@@ -1038,58 +978,4 @@ u("อัตราการเป็นโรคเบาหวานในเ�
 u("แล้วช่วงปีใหม่ 2567 มีผู้เสียชีวิตกี่ราย", "road_safety", history=h_songkran, typ="follow-up")
 
 # ---------------- build ----------------
-texts_cache = {}
-
-
-def find_page(file, anchor):
-    if file not in texts_cache:
-        texts_cache[file] = page_texts(ROOT / "corpus" / file)
-    pages = texts_cache[file]
-    key = re.sub(r"\s+", "", anchor.replace("|", ""))
-    hits = [i + 1 for i, t in enumerate(pages) if key in re.sub(r"\s+", "", t)]
-    if len(hits) != 1:
-        raise SystemExit(f"anchor {anchor!r} in {file}: pages {hits}")
-    return hits[0]
-
-
-out = []
-for n, it in enumerate(items, 1):
-    gold = []
-    for file, anchor in it["gold"]:
-        gold.append({"file": file, "page": find_page(file, anchor)})
-    # a fact restated elsewhere in the same PDF (executive summary vs body): any page counts
-    if (
-        len(it["gold"]) == 1
-        and it["gold"][0][0].endswith(".pdf")
-        and all(len(m) >= 4 and re.search(r"\d", m) for m in it["must"])
-    ):
-        file = it["gold"][0][0]
-        for i, t in enumerate(texts_cache[file], 1):
-            flat = re.sub(r"\s+", " ", t)
-            if i != gold[0]["page"] and all(
-                re.search(r"(?<![\d.,])" + re.escape(m) + r"(?![\d.,]\d|\d)", flat)
-                for m in it["must"]
-            ):
-                gold.append({"file": file, "page": i})
-                print("extra page", n, file, i, it["must"], "|", it["question"][:50])
-    topic = it["topic"] or (
-        "cross" if len({g["file"] for g in gold}) > 1 else TOPIC[gold[0]["file"]]
-    )
-    out.append(
-        {
-            "id": f"demo-{n:03d}",
-            "question": it["question"],
-            "answerable": not it.get("unans", False),
-            "gold": gold,
-            "answer": it["answer"],
-            "must_contain": it["must"],
-            "tags": {"topic": topic, "type": it["type"]},
-            "history": it["history"],
-        }
-    )
-dest = ROOT / "eval" / "sets" / "demo.jsonl"
-dest.parent.mkdir(parents=True, exist_ok=True)
-with dest.open("w", encoding="utf-8") as f:
-    for o in out:
-        f.write(json.dumps(o, ensure_ascii=False) + "\n")
-print(len(out), "questions written")
+book.write()
