@@ -16,7 +16,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
-from check_demo_set import page_texts  # noqa: E402
+from check_demo_set import page_texts
 
 TOB = "tobacco-control-2567.pdf"
 ALC = "alcohol-reduction-2567.pdf"
