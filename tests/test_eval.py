@@ -2,15 +2,18 @@
 
 import json
 import os
+from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from rag.cli.main import main
+from rag.config import Config
 from rag.errors import InputError
-from rag.evaluation.evaluate import EvalRun, IngestSummary, aggregate
+from rag.evaluation.evaluate import EvalRun, IngestSummary, aggregate, by_tag
 from rag.evaluation.qsets import (
+    CORPUS_SETS,
     NEWS_FILE,
     QuestionSet,
     check_must_contain,
@@ -20,6 +23,8 @@ from rag.evaluation.qsets import (
 )
 from rag.evaluation.report import find_previous, read_results, write_reports
 from rag.evaluation.thresholds import check_thresholds, load_thresholds
+from rag.ingest.files import file_sha256
+from rag.ingest.loaders import load
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("RAG_SHARED_DIR", str(ROOT.parent / "shared")))
@@ -91,9 +96,41 @@ def test_an_empty_set_is_rejected(tmp_path):
 
 def test_demo_set_loads():
     qset = repo_set("demo")
-    assert len(qset.questions) == 138
+    assert len(qset.questions) >= 180
     assert qset.sources == (ROOT / "corpus",)
-    assert sum(not q.answerable for q in qset.questions) == 15
+    kinds = Counter(q.tags["type"] for q in qset.questions)
+    assert kinds["near-miss"] >= 20 and kinds["year"] >= 20
+    for q in qset.questions:
+        if q.tags["type"] == "near-miss":  # unanswerable, and says what the near fact is
+            assert not q.answerable and not q.gold and q.tags["near"].strip()
+        if q.tags["type"] == "year":
+            assert q.answerable and q.gold and q.must_contain
+
+
+def test_english_set_loads_over_the_demo_corpus():
+    qset = repo_set("english")
+    assert len(qset.questions) >= 40
+    assert qset.sources == repo_set("demo").sources
+    assert all(q.tags["lang"] == "en" for q in qset.questions)
+    assert all(q.gold and q.must_contain for q in qset.questions if q.answerable)
+    unanswerable = [q for q in qset.questions if not q.answerable]
+    assert len(unanswerable) >= 5 and all(q.tags["type"] == "near-miss" for q in unanswerable)
+    corpus = {p.name for p in (ROOT / "corpus").iterdir()}
+    assert {name for q in qset.questions for name, _ in q.gold} <= corpus
+
+
+@pytest.mark.parametrize("name", CORPUS_SETS)
+def test_must_contain_occurs_on_the_gold_pages_as_indexed(name):
+    cfg = Config()
+    texts = {
+        (path.name, number): page.text
+        for path in sorted((ROOT / "corpus").iterdir())
+        for doc in load(path, file_sha256(path), cfg)
+        for number, page in enumerate(doc.pages, start=1)
+    }
+    questions = repo_set(name).questions
+    assert all(source in texts for q in questions for source in q.gold)
+    assert check_must_contain(questions, texts) == []
 
 
 def test_thaihealth_news_set_is_valid_without_shared():
@@ -202,6 +239,14 @@ def fake_result(qid: str, answerable: bool, refused: bool, score: float) -> dict
         "metrics": metrics,
         "timings": {"retrieve": 0.1, "answer": 0.2, "total": 0.3},
     }
+
+
+def test_a_near_miss_note_forms_no_tag_group():
+    near = fake_result("q1", False, True, 0.0)
+    near["tags"] = {"topic": "tobacco", "type": "near-miss", "near": "doc has 2567 not 2565"}
+    groups = by_tag([fake_result("q0", True, False, 1.0), near])
+    assert sorted(groups) == ["topic=tobacco", "type=near-miss"]
+    assert groups["type=near-miss"]["refusal_accuracy"] == 1.0
 
 
 def fake_run(stamp: datetime, score: float) -> EvalRun:

@@ -55,6 +55,8 @@ ANSWERABLE_METRICS = (
     "containment",
     "containment_all",
 )
+# Tags that annotate one question (free text) rather than label a group of questions.
+NOTE_TAGS = frozenset({"near"})
 # Reported metrics where lower is better (thresholds for them are maxima).
 LOWER_IS_BETTER = frozenset({"false_refusals", "latency_p50_s", "latency_p95_s"})
 
@@ -161,11 +163,15 @@ def aggregate(results: list[dict[str, Any]]) -> dict[str, float | None]:
 
 
 def by_tag(results: list[dict[str, Any]]) -> dict[str, dict[str, float | None]]:
-    """:func:`aggregate` per ``tag=value`` (e.g. ``topic=tobacco``), sorted by name."""
+    """:func:`aggregate` per ``tag=value`` (e.g. ``topic=tobacco``), sorted by name.
+
+    Note tags (:data:`NOTE_TAGS`, free text such as a near-miss's ``near``) form no group.
+    """
     groups: dict[str, list[dict[str, Any]]] = {}
     for r in results:
         for key, value in r["tags"].items():
-            groups.setdefault(f"{key}={value}", []).append(r)
+            if key not in NOTE_TAGS:
+                groups.setdefault(f"{key}={value}", []).append(r)
     return {name: aggregate(groups[name]) for name in sorted(groups)}
 
 

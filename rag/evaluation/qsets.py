@@ -1,9 +1,11 @@
 """Question sets for ``rag eval``: loading, validation and the XQuAD-th adapter.
 
 A set is a JSONL file of questions (schema in ``eval/sets/README.md``) plus the
-documents the evaluation indexes to answer them. Three sets are known:
+documents the evaluation indexes to answer them. Four sets are known:
 
 - ``demo``: ``<sets_dir>/demo.jsonl`` over the bundled corpus folder (gold = file + page);
+- ``english``: ``<sets_dir>/english.jsonl``, questions asked in English (Thai reference
+  answers) over the same corpus folder;
 - ``thaihealth-news``: ``<sets_dir>/thaihealth-news.jsonl`` over the 218 thaigov
   articles in ``<shared_dir>/corpus/thaigov/thaihealth-mentions.jsonl`` (gold = article id);
 - ``xquad-th``: read from ``<shared_dir>/datasets/xquad-th/`` (gold = paragraph id,
@@ -32,7 +34,9 @@ from rag.evaluation.metrics import Source
 
 NEWS_FILE = Path("corpus/thaigov/thaihealth-mentions.jsonl")
 XQUAD_DIR = Path("datasets/xquad-th")
-SET_NAMES = ("demo", "thaihealth-news", "xquad-th")
+SET_NAMES = ("demo", "english", "thaihealth-news", "xquad-th")
+# Sets whose documents are the bundled demo corpus folder.
+CORPUS_SETS = ("demo", "english")
 _KEYS = {"id", "question", "answerable", "gold", "answer", "must_contain", "tags", "history"}
 
 
@@ -244,7 +248,7 @@ def load_set(name: str, *, sets_dir: Path, corpus_dir: Path, shared_dir: Path) -
     Args:
         name: One of :data:`SET_NAMES`.
         sets_dir: Folder of the question files (``eval/sets``).
-        corpus_dir: The demo documents (``corpus/``), indexed for ``demo``.
+        corpus_dir: The demo documents (``corpus/``), indexed for ``demo`` and ``english``.
         shared_dir: The shared data folder (``../shared``) of the other sets.
 
     Raises:
@@ -264,7 +268,7 @@ def load_set(name: str, *, sets_dir: Path, corpus_dir: Path, shared_dir: Path) -
         questions = load_xquad(folder)
         return QuestionSet(name, tuple(questions), (folder / "corpus.jsonl",), str(folder))
     path = sets_dir / f"{name}.jsonl"
-    sources = (corpus_dir,) if name == "demo" else (shared_dir / NEWS_FILE,)
+    sources = (corpus_dir,) if name in CORPUS_SETS else (shared_dir / NEWS_FILE,)
     return QuestionSet(name, tuple(read_questions(path)), sources, str(path))
 
 
