@@ -50,6 +50,8 @@ class Config:
         max_question_chars: Longer questions are refused, whatever the client.
         chroma_host: When set, talk to a Chroma server instead of the embedded store.
         chroma_port: Port of that server.
+        write_lock_timeout: Seconds a write (ingest, delete, staff upload) waits for
+            another process writing the same index before it gives up.
         retrieval_mode: ``hybrid`` (BM25 + dense), or one of them alone.
         retrieval_k: Passages retrieved for an answer.
         retrieval_candidates: Depth of each retriever's list before fusion.
@@ -100,6 +102,7 @@ class Config:
     max_question_chars: int = 1000
     chroma_host: str = ""
     chroma_port: int = 8000
+    write_lock_timeout: float = 3600.0
     retrieval_mode: RetrievalMode = "hybrid"
     retrieval_k: int = 5
     retrieval_candidates: int = 50
@@ -223,6 +226,10 @@ def _validated(cfg: Config) -> Config:
             "feedback_retention_days",
             "จำนวนวันเก็บความคิดเห็นต้องไม่ติดลบ",
             f"{cfg.feedback_retention_days} < 0",
+        )
+    if cfg.write_lock_timeout <= 0:
+        raise ConfigError(
+            "write_lock_timeout", "เวลารอเขียนดัชนีต้องมากกว่า 0", f"{cfg.write_lock_timeout} <= 0"
         )
     if cfg.embed_batch < 1:
         raise ConfigError("embed_batch", "ขนาดแบตช์ต้องมากกว่า 0", f"{cfg.embed_batch} < 1")

@@ -66,6 +66,10 @@ class EmbedderMismatchError(StoreError):
     """The index was built with another embedder than the one configured."""
 
 
+class IndexBusyError(StoreError):
+    """Another process kept the index's write lock longer than ``write_lock_timeout``."""
+
+
 class BackendError(RagError):
     """An external service (Chroma server, LLM endpoint) failed."""
 

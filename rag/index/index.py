@@ -1,59 +1,44 @@
 """The index: the manifest plus the two search stores, kept consistent by chunk id.
 
 The manifest (:mod:`rag.ingest.manifest`) is the source of truth. :meth:`Index.sync`
-makes Chroma and BM25 hold exactly its chunks: stale ids are deleted, missing
-ones embedded (through the content-hash cache) and added in batches. An
-interrupted sync therefore resumes where it stopped, and a re-run embeds nothing.
+makes Chroma and BM25 hold exactly its chunks (:mod:`rag.index.sync`).
+
+One writer at a time, across processes: every write holds the index's write lock
+(:mod:`rag.index.writelock`), starts from the stores as saved on disk and ends by
+bumping the manifest's ``generation``. A reader calls :meth:`Index.refresh` (one
+SQLite read when nothing changed) to load what other processes committed; the new
+stores replace the old objects, which searches already under way keep using.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 from llama_index.core.base.embeddings.base import BaseEmbedding
 
 from rag.config import Config
-from rag.data import Chunk, DocMeta
+from rag.data import Chunk
 from rag.errors import EmbedderMismatchError, StoreError
-from rag.index.bm25 import ThaiBM25, tokenize_many
-from rag.index.embed_cache import EmbedCache, embed_passages
+from rag.index.bm25 import ThaiBM25
+from rag.index.bm25_saved import read_saved, saved_or_empty
+from rag.index.embed_cache import EmbedCache
 from rag.index.embedders import count_tokens, embedder_id, make_embedder
 from rag.index.embedding import Embeddings
+from rag.index.sync import SyncResult, store_problems, sync_stores
 from rag.index.vectors import VectorStore
+from rag.index.writelock import WriteLock
 from rag.ingest.chunking import chunk_pages, chunking_key
 from rag.ingest.files import FileResult, IngestReport, ingest, reingest
 from rag.ingest.manifest import Manifest
 from rag.ingest.removal import Deletion, forget_document
 
+__all__ = ["Index", "SyncResult"]
+
 log = logging.getLogger(__name__)
-BATCH = 256
-
-
-@dataclass(frozen=True)
-class SyncResult:
-    """What a sync changed in the search stores."""
-
-    added: int
-    removed: int
-    embedded: int
-
-
-def chunk_meta(chunk: Chunk, doc: DocMeta) -> dict[str, Any]:
-    """Store metadata of a chunk: what filters and citations need."""
-    return {
-        "doc_id": chunk.doc_id,
-        "page": chunk.page,
-        "start": chunk.start,
-        "end": chunk.end,
-        "title": doc.title,
-        "file_type": doc.file_type,
-        "year": doc.year,
-        "collection": doc.collection,
-    }
 
 
 class Index:
@@ -83,6 +68,9 @@ class Index:
                 "run `rag ingest --rebuild <docs>` or configure the original embedder",
             )
         self._rebuild = rebuild
+        self._write_lock = WriteLock(cfg.index_dir, cfg.write_lock_timeout)
+        self._state = threading.RLock()  # guards swapping the loaded stores
+        self._generation = self.manifest.generation()
         self._embedder: BaseEmbedding | None = None
         self._vectors: VectorStore | None = None
         self._bm25: ThaiBM25 | None = None
@@ -109,22 +97,51 @@ class Index:
     @property
     def vectors(self) -> VectorStore:
         """The Chroma store (embedded, or the server named in the config)."""
-        if self._vectors is None:
-            self._vectors = VectorStore.open(self.cfg, self.embedder_id, rebuild=self._rebuild)
-        return self._vectors
+        with self._state:
+            if self._vectors is None:
+                self._vectors = self._open_vectors()
+            return self._vectors
+
+    def _open_vectors(self) -> VectorStore:
+        return VectorStore.open(self.cfg, self.embedder_id, rebuild=self._rebuild, fresh=True)
 
     @property
     def bm25(self) -> ThaiBM25:
-        """The Thai BM25 index."""
-        if self._bm25 is None:
-            saved = self.bm25_dir.exists() or self.bm25_dir.with_name("bm25.old").exists()
-            self._bm25 = ThaiBM25()
-            if saved and not self._rebuild:
-                try:
-                    self._bm25 = ThaiBM25.load(self.bm25_dir)
-                except StoreError as exc:  # derived data: rebuilt from the manifest by sync()
-                    log.warning("BM25 index unreadable or outdated, rebuilding: %s", exc)
-        return self._bm25
+        """The Thai BM25 index (the loaded snapshot: never changed in place)."""
+        with self._state:
+            if self._bm25 is None:
+                self._bm25 = ThaiBM25() if self._rebuild else saved_or_empty(self.bm25_dir, False)
+            return self._bm25
+
+    def refresh(self) -> bool:
+        """Load what other processes committed since this index loaded its stores.
+
+        Cheap when nothing changed: one SQLite read of the manifest's generation.
+        Otherwise the BM25 index is read again and the embedded Chroma store reopened
+        (its in-memory HNSW misses vectors other processes added); the new objects
+        replace the old ones, which searches already under way keep using.
+
+        Returns:
+            Whether anything was reloaded (a BM25 index that another process is
+            replacing right now is kept and read on the next call).
+        """
+        if self.manifest.generation() <= self._generation:
+            return False
+        with self._state:
+            generation = self.manifest.generation()
+            if generation <= self._generation:
+                return False
+            if self._vectors is not None and not self.cfg.chroma_host:
+                self._vectors = self._open_vectors()
+            self._titles = None
+            try:
+                if self._bm25 is not None:
+                    self._bm25 = read_saved(self.bm25_dir, tokens=True)
+                self._generation = generation
+            except StoreError as exc:  # keep the old snapshot, try again next time
+                log.warning("kept the loaded BM25 index: %s", exc)
+        log.info("reloaded the search stores of %s (generation %d)", self.cfg.index_dir, generation)
+        return True
 
     def close(self) -> None:
         """Release the manifest and the embedding cache."""
@@ -132,6 +149,28 @@ class Index:
         self.manifest.close()
 
     # --- writing --------------------------------------------------------------------
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """Hold the index's cross-process write lock (re-entrant within a thread).
+
+        The outermost hold first loads what other writers committed (:meth:`refresh`)
+        and at its end bumps the generation, so readers elsewhere reload. The staff
+        library holds it around its own manifest changes too.
+
+        Raises:
+            IndexBusyError: Another writer held it over ``write_lock_timeout``.
+        """
+        with self._write_lock.hold() as outermost:
+            if not outermost:
+                yield
+                return
+            self.refresh()
+            try:
+                yield
+            finally:
+                with self._state:
+                    self._generation = self.manifest.bump_generation()
 
     def ingest(
         self,
@@ -144,7 +183,8 @@ class Index:
     ) -> tuple[IngestReport, SyncResult]:
         """Ingest files into the manifest, then bring the search stores in line.
 
-        Stored documents are re-chunked first when the chunking settings changed.
+        Stored documents are re-chunked first when the chunking settings changed. All
+        of it holds the write lock (:meth:`writing`).
 
         Args:
             paths: Files and folders (a folder's files get its name as collection);
@@ -158,23 +198,24 @@ class Index:
         Returns:
             Per-file results and what the sync changed.
         """
-        self._rechunk_if_stale()
-        counter = count_tokens(self.embedder)
-        if paths is None:
-            report = reingest(
-                self.cfg, self.manifest, counter, remove_missing=prune, on_file=on_file
-            )
-        else:
-            report = ingest(
-                paths,
-                self.cfg,
-                self.manifest,
-                counter,
-                remove_missing=prune,
-                skip=skip,
-                on_file=on_file,
-            )
-        return report, self.sync(on_embed)
+        with self.writing():
+            self._rechunk_if_stale()
+            counter = count_tokens(self.embedder)
+            if paths is None:
+                report = reingest(
+                    self.cfg, self.manifest, counter, remove_missing=prune, on_file=on_file
+                )
+            else:
+                report = ingest(
+                    paths,
+                    self.cfg,
+                    self.manifest,
+                    counter,
+                    remove_missing=prune,
+                    skip=skip,
+                    on_file=on_file,
+                )
+            return report, self.sync(on_embed)
 
     def delete(
         self, doc_id: str, within: Callable[[Deletion], None] | None = None
@@ -187,9 +228,11 @@ class Index:
 
         Raises:
             InputError: No document has this id.
+            IndexBusyError: Another writer held the index over ``write_lock_timeout``.
         """
-        deletion = forget_document(self.manifest, doc_id, within)
-        return deletion, self.sync()
+        with self.writing():
+            deletion = forget_document(self.manifest, doc_id, within)
+            return deletion, self.sync()
 
     def _rechunk_if_stale(self) -> None:
         """Re-chunk every stored document when the chunking settings or code changed.
@@ -200,8 +243,8 @@ class Index:
         want = chunking_key(self.cfg.chunk_tokens, self.cfg.chunk_overlap)
         if self.manifest.get_meta("chunking") == want:
             return
-        rows = self.manifest.documents()
-        with self.manifest.transaction():
+        with self.writing(), self.manifest.transaction():
+            rows = self.manifest.documents()
             if rows:
                 counter = count_tokens(self.embedder)
                 budget, overlap = self.cfg.chunk_tokens, self.cfg.chunk_overlap
@@ -213,54 +256,38 @@ class Index:
             self.manifest.set_meta("chunking", want)
 
     def sync(self, progress: Callable[[int, int], None] | None = None) -> SyncResult:
-        """Make Chroma and BM25 hold exactly the manifest's chunks."""
-        want = self.manifest.chunk_ids()
-        have_vectors, have_bm25 = set(self.vectors.ids()), set(self.bm25.ids())
-        stale_vectors = sorted(have_vectors - want)
-        self.vectors.delete(stale_vectors)
-        removed = self.bm25.remove(have_bm25 - want)
-        missing = sorted((want - have_vectors) | (want - have_bm25))
-        docs = {d.meta.doc_id: d.meta for d in self.manifest.documents()}
-        embedded = 0
-        with EmbedCache.in_index(self.cfg.index_dir, self.embedder_id) as cache:
-            for start in range(0, len(missing), BATCH):
-                chunks = self.manifest.chunks(missing[start : start + BATCH])
-                metas = [chunk_meta(c, docs[c.doc_id]) for c in chunks]
-                texts = [c.text for c in chunks]
-                before = len(cache)
-                if need := [i for i, c in enumerate(chunks) if c.chunk_id not in have_vectors]:
-                    vectors = embed_passages(
-                        self.embedder, [texts[i] for i in need], cache, self.cfg.embed_batch
-                    )
-                    self.vectors.upsert(
-                        [chunks[i].chunk_id for i in need],
-                        vectors,
-                        [metas[i] for i in need],
-                        [texts[i] for i in need],
-                    )
-                embedded += len(cache) - before
-                if need := [i for i, c in enumerate(chunks) if c.chunk_id not in have_bm25]:
-                    self.bm25.add(
-                        [(chunks[i], metas[i]) for i in need], tokenize_many(texts[i] for i in need)
-                    )
-                if progress:
-                    progress(min(start + BATCH, len(missing)), len(missing))
-        if missing or removed or stale_vectors or not self.bm25_dir.exists():
-            self.bm25.save(self.bm25_dir)
-        self.manifest.set_meta("embedder_id", self.embedder_id)
-        self._titles = None
-        log.info("sync: +%d chunks, -%d, %d embedded", len(missing), len(stale_vectors), embedded)
-        return SyncResult(len(missing), max(len(stale_vectors), removed), embedded)
+        """Make Chroma and BM25 hold exactly the manifest's chunks.
+
+        BM25 changes happen on a copy read from disk, which then replaces the
+        loaded one: a search under way never sees a half-changed index.
+        """
+        with self.writing():
+            bm25 = ThaiBM25() if self._rebuild else saved_or_empty(self.bm25_dir, True)
+            with EmbedCache.in_index(self.cfg.index_dir, self.embedder_id) as cache:
+                result = sync_stores(
+                    self.manifest,
+                    self.vectors,
+                    bm25,
+                    self.embedder,
+                    cache,
+                    embed_batch=self.cfg.embed_batch,
+                    progress=progress,
+                )
+            if result.added or result.removed or self._rebuild or not self.bm25_dir.exists():
+                bm25.save(self.bm25_dir)
+            self.manifest.set_meta("embedder_id", self.embedder_id)
+            with self._state:
+                self._bm25, self._titles, self._rebuild = bm25, None, False
+        return result
 
     # --- reading --------------------------------------------------------------------
 
     def lookup(self, ids: list[str]) -> dict[str, tuple[Chunk, str]]:
         """Chunks by id with their document titles (for the retriever)."""
-        if self._titles is None:
-            self._titles = {d.meta.doc_id: d.meta.title for d in self.manifest.documents()}
-        return {
-            c.chunk_id: (c, self._titles.get(c.doc_id, c.doc_id)) for c in self.manifest.chunks(ids)
-        }
+        titles = self._titles
+        if titles is None:
+            titles = self._titles = {d.meta.doc_id: d.meta.title for d in self.manifest.documents()}
+        return {c.chunk_id: (c, titles.get(c.doc_id, c.doc_id)) for c in self.manifest.chunks(ids)}
 
     def source_of(self, doc_id: str) -> str:
         """The file a document was ingested from, ``""`` when it is unknown."""
@@ -269,14 +296,4 @@ class Index:
 
     def doctor(self) -> list[str]:
         """Consistency problems between the manifest and the stores (empty when healthy)."""
-        want = self.manifest.chunk_ids()
-        problems = []
-        for name, have in (("chroma", set(self.vectors.ids())), ("bm25", set(self.bm25.ids()))):
-            if missing := want - have:
-                problems.append(f"{name}: {len(missing)} chunk(s) of the manifest are missing")
-            if extra := have - want:
-                problems.append(f"{name}: {len(extra)} chunk(s) not in the manifest")
-        for row in self.manifest.documents():
-            if row.chunks != len(self.manifest.doc_chunk_ids(row.meta.doc_id)):
-                problems.append(f"document {row.meta.doc_id}: chunk count mismatch")
-        return problems
+        return store_problems(self.manifest, set(self.vectors.ids()), set(self.bm25.ids()))

@@ -33,12 +33,17 @@ _PAGE = 5000
 ChromaValue = str | int | float | bool
 
 
-def open_chroma(cfg: Config) -> ClientAPI:
+def open_chroma(cfg: Config, fresh: bool = False) -> ClientAPI:
     """A Chroma client for the configured store, with telemetry off.
 
     Args:
         cfg: Uses ``index_dir`` (embedded store in ``<index_dir>/chroma``), or
             ``chroma_host``/``chroma_port`` when a host is set.
+        fresh: Open the embedded store anew. chromadb shares one system per path
+            within a process, and that system's in-memory HNSW index never sees
+            vectors another process added (measured with chromadb 1.5.9: ``count``
+            and ``get`` do, ``query`` does not), so a reader reopens after another
+            process committed. Clients already open keep working on their view.
 
     Returns:
         A ``chromadb`` client.
@@ -51,6 +56,10 @@ def open_chroma(cfg: Config) -> ClientAPI:
 
     settings = Settings(anonymized_telemetry=False)
     if not cfg.chroma_host:
+        if fresh:
+            from chromadb.api.shared_system_client import SharedSystemClient
+
+            SharedSystemClient.clear_system_cache()
         path = cfg.index_dir / CHROMA_DIR
         path.mkdir(parents=True, exist_ok=True)
         return chromadb.PersistentClient(path=str(path), settings=settings)
@@ -138,10 +147,15 @@ class VectorStore:
 
     @classmethod
     def open(
-        cls, cfg: Config, embedder_id: str, name: str = COLLECTION, rebuild: bool = False
+        cls,
+        cfg: Config,
+        embedder_id: str,
+        name: str = COLLECTION,
+        rebuild: bool = False,
+        fresh: bool = False,
     ) -> VectorStore:
         """Open the collection of the configured store (see :func:`open_chroma`)."""
-        return cls(open_chroma(cfg), embedder_id, name=name, rebuild=rebuild)
+        return cls(open_chroma(cfg, fresh), embedder_id, name=name, rebuild=rebuild)
 
     def count(self) -> int:
         """Number of vectors."""

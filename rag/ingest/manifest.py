@@ -10,7 +10,7 @@ Tables:
     documents(doc_id, …): one row per document, with its metadata.
     pages(doc_id, number, text): the indexed text of each page.
     chunks(chunk_id, doc_id, page, start, end, text).
-    meta(key, value): e.g. the embedder that built the index.
+    meta(key, value): e.g. the embedder that built the index, and its ``generation``.
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ CREATE TABLE IF NOT EXISTS chunks(chunk_id TEXT PRIMARY KEY, doc_id TEXT, page I
 CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);
 """
+GENERATION = "generation"
 
 
 @dataclass(frozen=True)
@@ -246,3 +247,23 @@ class Manifest:
     def set_meta(self, key: str, value: str) -> None:
         """Store a setting of the index."""
         self._db.execute("INSERT OR REPLACE INTO meta VALUES(?,?)", (key, value))
+
+    def generation(self) -> int:
+        """How many writes the index has committed (0 for a new index).
+
+        Every process that writes the index bumps it (:meth:`bump_generation`) once
+        its stores are saved; a reader holding an older number reloads them.
+        """
+        return int(self.get_meta(GENERATION) or 0)
+
+    def bump_generation(self) -> int:
+        """Count one more committed write.
+
+        >>> import tempfile
+        >>> m = Manifest(Path(tempfile.mkdtemp()))
+        >>> m.generation(), m.bump_generation(), m.bump_generation(), m.generation()
+        (0, 1, 2, 2)
+        """
+        with self.transaction():
+            self.set_meta(GENERATION, str(self.generation() + 1))
+            return self.generation()

@@ -194,7 +194,10 @@ class HybridRetriever(BaseRetriever):
 def retriever_for(
     index: Index, settings: RetrievalSettings, where: Where | None = None
 ) -> HybridRetriever:
-    """A hybrid retriever over the stores of an open index.
+    """A hybrid retriever over the stores of an open index, as last committed.
+
+    The index first loads what other processes committed (:meth:`Index.refresh`:
+    one SQLite read when nothing changed), so a running app sees a CLI ingest.
 
     Args:
         index: The index (its embedder, Chroma and BM25 stores, and chunk lookup).
@@ -202,6 +205,7 @@ def retriever_for(
             configured ones).
         where: Default metadata filter.
     """
+    index.refresh()
     return HybridRetriever(
         index.embedder, index.vectors, index.bm25, index.lookup, settings, where=where
     )

@@ -3,7 +3,10 @@
 Uploaded files are kept under ``<index_dir>/uploads/<sha256>/<safe name>`` so they
 survive restarts and can be served by document id (:meth:`Library.document_file`).
 A :class:`Library` serialises writes against reads with a readers-writer lock, so
-partners keep asking questions while staff change documents. Documents deleted by
+partners keep asking questions while staff change documents. Its writes also hold
+the index's cross-process write lock (:meth:`Index.writing`, taken first, so
+partners are not kept waiting while a CLI ingest finishes), and listing first
+loads what other processes committed (:meth:`Index.refresh`). Documents deleted by
 staff are remembered by hash, so re-ingesting the demo folder at startup does not
 bring them back (uploading the file again does).
 """
@@ -103,6 +106,7 @@ class Library:
 
     def documents(self) -> list[DocInfo]:
         """Every document, newest first."""
+        self.index.refresh()
         with self.lock.read():
             rows = self.index.manifest.documents()
         return [
@@ -173,7 +177,7 @@ class Library:
             stored = self.store_upload(src, name)
         except OSError as exc:
             return FileResult(shown, "failed", message=f"{exc} / บันทึกไฟล์ไม่ได้"), SyncResult(0, 0, 0)
-        with self.lock.write():
+        with self.index.writing(), self.lock.write():
             report, sync = self.index.ingest([stored])
             result = report.files[0]
             if result.status == "failed":
@@ -201,7 +205,7 @@ class Library:
             if deletion.every_file:
                 self._set_tombstones(self._tombstones() | {deletion.meta.sha256})
 
-        with self.lock.write():
+        with self.index.writing(), self.lock.write():
             deletion, sync = self.index.delete(doc_id, remember)
             uploads = self.uploads_dir.resolve()
             for path in deletion.files:
@@ -218,15 +222,16 @@ class Library:
         Raises:
             InputError: No document has this id.
         """
-        if self.index.manifest.document(doc_id) is None:
-            raise InputError(doc_id, "ไม่พบเอกสารนี้ในดัชนี", "no document with this id")
-        result, sync = self.add_file(src, name)
-        if result.status == "failed":
-            return result, sync
-        new_key = str(self.store_upload(src, name).resolve())
-        if doc_id not in self.index.manifest.source_docs(new_key):
-            removed = self.delete(doc_id)
-            sync = SyncResult(sync.added, sync.removed + removed.removed, sync.embedded)
+        with self.index.writing():
+            if self.index.manifest.document(doc_id) is None:
+                raise InputError(doc_id, "ไม่พบเอกสารนี้ในดัชนี", "no document with this id")
+            result, sync = self.add_file(src, name)
+            if result.status == "failed":
+                return result, sync
+            new_key = str(self.store_upload(src, name).resolve())
+            if doc_id not in self.index.manifest.source_docs(new_key):
+                removed = self.delete(doc_id)
+                sync = SyncResult(sync.added, sync.removed + removed.removed, sync.embedded)
         return result, sync
 
     def reindex(self) -> tuple[list[FileResult], SyncResult]:
@@ -234,7 +239,7 @@ class Library:
 
         Then the search stores are repaired to hold exactly the manifest's chunks.
         """
-        with self.lock.write():
+        with self.index.writing(), self.lock.write():
             report, sync = self.index.ingest(None, prune=True)
         return list(report.files), sync
 
@@ -244,7 +249,7 @@ class Library:
         Unchanged files are skipped by hash, files gone from the folder are removed,
         and files staff deleted are not added again.
         """
-        with self.lock.write():
+        with self.index.writing(), self.lock.write():
             gone = self._tombstones()
             report, sync = self.index.ingest(
                 [folder], prune=True, skip=lambda path: file_sha256(path) in gone
