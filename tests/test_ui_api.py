@@ -20,7 +20,6 @@ from fastapi.routing import APIRoute
 
 from rag.config import Config
 from rag.data import Answer, Citation, Page
-from rag.web.auth import staff_login
 from rag.web.chat_html import answer_html, plain_text, quote_html
 from rag.web.webchat import chat_steps, example_questions
 from tests.thaidocs import make_pdf
@@ -58,10 +57,9 @@ def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
     cfg = Config(index_dir=root / "index", staff_password=PASSWORD)
     services = open_services(cfg)
     services.library.ensure_folder(docs)
-    login, _ = staff_login(cfg)
     port = free_port()
     server = uvicorn.Server(
-        uvicorn.Config(create_app(services, login), host="127.0.0.1", port=port, log_level="error")
+        uvicorn.Config(create_app(services), host="127.0.0.1", port=port, log_level="error")
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -109,8 +107,7 @@ def test_unknown_ids_and_paths_are_404(app_server: Running, attempt: str) -> Non
 def test_our_routes_take_no_path_parameters(app_server: Running) -> None:
     from ui.app import create_app as build
 
-    login, _ = staff_login(app_server.services.cfg)
-    app = build(app_server.services, login)
+    app = build(app_server.services)
     ours = [r for r in app.routes if isinstance(r, APIRoute)]
     assert {r.path for r in ours} >= {"/doc/{doc_id}"}
     assert not [r.path for r in ours if ":path}" in r.path]
