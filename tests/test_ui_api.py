@@ -10,6 +10,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,19 +45,19 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
-    root = tmp_path_factory.mktemp("ui")
-    docs = root / "docs"
+def write_docs(docs: Path) -> None:
+    """The two test documents: a Thai Markdown note and a Thai PDF."""
     docs.mkdir()
     (docs / "sleep.md").write_text(
         "# การนอนของผู้สูงอายุ\n\nผู้สูงอายุควรนอนหลับวันละ 7 ถึง 8 ชั่วโมงเพื่อสุขภาพที่ดี",
         encoding="utf-8",
     )
     make_pdf(docs / "walk.pdf", ["สารบัญ", "การเดินเร็ววันละ 30 นาทีช่วยลดความเสี่ยงโรคหัวใจ"])
-    cfg = Config(index_dir=root / "index", staff_password=PASSWORD)
-    services = open_services(cfg)
-    services.library.ensure_folder(docs)
+
+
+@contextmanager
+def serve(services: Services) -> Iterator[str]:
+    """The app of ``services`` served on a free loopback port; yields its URL."""
     port = free_port()
     server = uvicorn.Server(
         uvicorn.Config(create_app(services), host="127.0.0.1", port=port, log_level="error")
@@ -67,9 +68,23 @@ def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
     while not server.started and time.monotonic() < deadline:
         time.sleep(0.1)
     assert server.started, "the app did not start"
-    yield Running(f"http://127.0.0.1:{port}", services, docs)
-    server.should_exit = True
-    thread.join(10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(10)
+
+
+@pytest.fixture(scope="module")
+def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
+    root = tmp_path_factory.mktemp("ui")
+    docs = root / "docs"
+    write_docs(docs)
+    cfg = Config(index_dir=root / "index", staff_password=PASSWORD)
+    services = open_services(cfg)
+    services.library.ensure_folder(docs)
+    with serve(services) as url:
+        yield Running(url, services, docs)
     services.index.close()
 
 

@@ -82,7 +82,7 @@ class View:
 
 
 def layout(sets: list[str]) -> View:
-    """Create the components (inside an open ``gr.Blocks``)."""
+    """Create the components (inside an open ``gr.Blocks``; the picker takes any id)."""
     gr.HTML(
         '<div class="app-header"><span class="logo">สสส.</span><div>'
         f"<h1>{t('th', 'staff_title')}</h1><p>{t('en', 'staff_title')}</p></div></div>"
@@ -115,7 +115,9 @@ def layout(sets: list[str]) -> View:
             with gr.Row():
                 refresh = gr.Button(both("refresh"), size="sm", elem_id="refresh")
                 reindex = gr.Button(both("reindex_btn"), size="sm", elem_id="reindex")
-            pick = gr.Dropdown(label=both("doc_id"), choices=[], elem_id="doc-pick")
+            pick = gr.Dropdown(
+                label=both("doc_id"), choices=[], elem_id="doc-pick", allow_custom_value=True
+            )
             with gr.Row():
                 delete = gr.Button(
                     both("delete_btn"), variant="stop", elem_id="delete-btn", scale=0, size="sm"
@@ -142,8 +144,7 @@ def layout(sets: list[str]) -> View:
             )
             export = gr.Button(both("export_btn"), elem_id="export-btn")
             drafts = gr.File(label="feedback-drafts.jsonl", interactive=False)
-        with gr.Tab("บัญชีและบันทึก / Accounts & audit", id="accounts"):
-            admin = accounts_layout()
+        admin = accounts_layout()
     return View(
         files, upload, progress, results, docs, refresh, reindex, pick, delete, new_file,
         replace, action, set_pick, run_eval, report, report_file, fb_summary, fb_table, export,

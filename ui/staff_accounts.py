@@ -97,7 +97,12 @@ class AccountsView:
 
 
 def accounts_layout() -> AccountsView:
-    """Create the admin tab's components (inside an open ``gr.Tab``)."""
+    """Create the admin tab and its components (inside an open ``gr.Tabs``)."""
+    with gr.Tab("บัญชีและบันทึก / Accounts & audit", id="accounts"):
+        return _accounts_components()
+
+
+def _accounts_components() -> AccountsView:
     table: dict[str, Any] = {"type": "array", "interactive": False, "wrap": True}
     accounts = gr.Dataframe(headers=ACCOUNT_HEADERS, elem_id="accounts-table", **table)
     with gr.Row():

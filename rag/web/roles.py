@@ -12,7 +12,8 @@ False
 
 from __future__ import annotations
 
-from typing import Literal, cast, get_args
+import unicodedata
+from typing import Literal, get_args
 
 from rag.errors import AccountError, ForbiddenError
 
@@ -90,21 +91,27 @@ def forbidden(user: str | None, role: Role | None, action: Action) -> ForbiddenE
     )
 
 
-def user_name(user: str) -> str:
-    """A valid user name (trimmed): 1-64 printable characters, no spaces and no ``:``.
+def _name_char(char: str) -> bool:
+    return char.isalnum() or char in "._-@" or unicodedata.category(char).startswith("M")
 
-    >>> user_name(" สมชาย ")
-    'สมชาย'
+
+def user_name(user: str) -> str:
+    """A valid user name (trimmed): 1-64 letters (Thai too), digits or ``. _ - @``.
+
+    No spaces, ``:`` (``cli:…`` names the command line in the audit log) or markup.
+
+    >>> user_name(" สมหญิง.ใจดี ")
+    'สมหญิง.ใจดี'
     >>> user_name("cli:root")
     Traceback (most recent call last):
-    rag.errors.AccountError: cli:root: ...
+    rag.errors.AccountError: cli:root: a user name is 1-64 letters, digits or . _ - @ / ...
     """
     name = user.strip()
-    if not name or len(name) > MAX_USER or not name.isprintable() or ":" in name or " " in name:
+    if not name or len(name) > MAX_USER or not all(_name_char(c) for c in name):
         raise AccountError(
             name[:MAX_USER],
-            f"ชื่อผู้ใช้ต้องยาว 1-{MAX_USER} ตัวอักษร ไม่มีช่องว่างหรือเครื่องหมาย :",
-            f"a user name is 1-{MAX_USER} printable characters without spaces or ':'",
+            f"ชื่อผู้ใช้ต้องยาว 1-{MAX_USER} ตัว เป็นตัวอักษร ตัวเลข หรือ . _ - @ เท่านั้น",
+            f"a user name is 1-{MAX_USER} letters, digits or . _ - @",
         )
     return name
 
@@ -115,4 +122,4 @@ def role_of(role: str) -> Role:
         raise AccountError(
             role, f"ไม่รู้จักบทบาทนี้ (มี {', '.join(ROLES)})", f"unknown role; one of {ROLES}"
         )
-    return cast(Role, role)
+    return role
