@@ -2,8 +2,9 @@
 
 Each staff handler calls :func:`guard` first: the logged-in account must exist and
 its role must allow the action (:mod:`rag.web.roles`), else the call is refused in
-Thai and English and the refusal is audited. Tabs a role cannot use are hidden when
-the page loads; that is cosmetic, the check in the handler is what counts.
+Thai and English and the refusal is audited. Tabs a role cannot use are greyed out
+and emptied when the page loads (this Gradio keeps a hidden tab's button); that is
+cosmetic, the check in the handler is what counts.
 """
 
 from __future__ import annotations
@@ -159,18 +160,21 @@ def account_handlers(services: Services) -> tuple[Callable[..., Any], ...]:
 
 
 def wire_accounts(services: Services, app: gr.Blocks, view: AccountsView) -> None:
-    """Hide the tabs a role cannot use on load, and wire the admin tab."""
+    """Wire the admin tab; on load, grey out the tabs a role cannot use and open its first."""
     tabs = [b for b in app.blocks.values() if isinstance(b, gr.Tab) and b.id in TAB_ACTIONS]
+    bar = next(b for b in app.blocks.values() if isinstance(b, gr.Tabs))
     tables = [view.accounts, view.audit]
 
     def on_load(request: gr.Request) -> list[Any]:
         role = role_of(services, request)
-        shown = [gr.update(visible=can(role, TAB_ACTIONS[str(tab.id)])) for tab in tabs]
+        usable = [can(role, TAB_ACTIONS[str(tab.id)]) for tab in tabs]
+        shown = [gr.update(visible=ok, interactive=ok) for ok in usable]
+        first = next((tab.id for tab, ok in zip(tabs, usable, strict=True) if ok), None)
         rows = account_rows(services) if can(role, "accounts") else ([], [])
-        return [*shown, *rows]
+        return [gr.Tabs(selected=first), *shown, *rows]
 
     private: dict[str, Any] = {"api_visibility": "private"}
-    app.load(on_load, None, [*tabs, *tables], **private)
+    app.load(on_load, None, [bar, *tabs, *tables], **private)
     show, add, remove = account_handlers(services)
     view.refresh.click(show, None, tables, api_name="accounts")
     changed = [view.message, view.user, view.password, *tables]
