@@ -71,10 +71,11 @@ class Config:
         llm_max_tokens: Most tokens in an LLM answer.
         server_host: Address the web app listens on.
         server_port: Port of the web app.
-        staff_user: Login name of the staff area.
-        staff_password: Staff password (``RAG_STAFF_PASSWORD``); empty means a random
-            one is generated on first run and only its hash is kept in the index. A set
-            one must pass :func:`password_weakness` (12+ characters, not a common one).
+        staff_user: User name of the first staff admin (more: ``rag staff add``).
+        staff_password: That admin's password (``RAG_STAFF_PASSWORD``), set again at
+            every start; empty means a random one is generated when there is no admin
+            and only its hash is kept in the index. A set one must pass
+            :func:`password_weakness` (12+ characters, not a common one).
         login_max_failures: Failed staff logins, per user name and per client address,
             within ``login_window_seconds`` that lock further logins.
         login_window_seconds: The window in which failures count, and the quiet time

@@ -87,3 +87,11 @@ class LoginLockedError(RagError):
     def __init__(self, subject: str, thai: str, english: str, retry_after: float) -> None:
         super().__init__(subject, thai, english)
         self.retry_after = retry_after
+
+
+class AccountError(RagError):
+    """A staff account cannot be added, changed or removed (unknown, duplicate, last admin)."""
+
+
+class ForbiddenError(RagError):
+    """A staff account's role does not allow the action it asked for."""

@@ -11,21 +11,28 @@ import pytest
 
 from rag.config import Config, load_config
 from rag.errors import ConfigError
-from rag.web.auth import AUTH_FILE, PASSWORD_FILE, StaffLogin, staff_login
+from rag.web.accounts import StaffAccounts, open_accounts
+from rag.web.auth import AUTH_FILE, PASSWORD_FILE, hash_password
+from rag.web.staff_db import STAFF_DB
 
 STRONG = "ลับมาก-ห้องสมุด-123"
 
 
-def test_configured_password_is_used_and_nothing_is_stored(tmp_path: Path) -> None:
+def test_configured_password_is_an_admin_and_no_password_file_is_written(tmp_path: Path) -> None:
     cfg = Config(index_dir=tmp_path, staff_user="admin", staff_password=STRONG)
-    login, new = staff_login(cfg)
+    accounts, new = open_accounts(cfg)
     assert new is None
-    assert login.check("admin", STRONG)
-    assert login("admin", STRONG)  # usable as a Gradio auth callable
-    assert not login.check("admin", "wrong")
-    assert not login.check("staff", STRONG)
+    found = accounts.check("admin", STRONG)
+    assert found is not None and found.role == "admin"
+    assert accounts.check("admin", "wrong") is None
+    assert accounts.check("staff", STRONG) is None
     assert not (tmp_path / AUTH_FILE).exists()
     assert not (tmp_path / PASSWORD_FILE).exists()
+    assert STRONG not in (tmp_path / STAFF_DB).read_bytes().decode("latin-1")
+    other = "ห้องสมุด-ชั้น-3-เปิด"
+    accounts.passwd("admin", other)  # the configured password wins again at the next start
+    again, _ = open_accounts(cfg)
+    assert again.check("admin", STRONG) and not again.check("admin", other)
 
 
 def written_password(path: Path) -> str:
@@ -34,33 +41,45 @@ def written_password(path: Path) -> str:
 
 def test_generated_password_is_written_once_and_kept_as_hash(tmp_path: Path) -> None:
     cfg = Config(index_dir=tmp_path)
-    login, password_file = staff_login(cfg)
+    accounts, password_file = open_accounts(cfg)
     assert password_file == tmp_path / PASSWORD_FILE
     assert stat.S_IMODE(password_file.stat().st_mode) == 0o600
     password = written_password(password_file)
     assert len(password) >= 12
-    assert login.check("staff", password)
-    stored = (tmp_path / AUTH_FILE).read_text(encoding="utf-8")
-    assert password not in stored
-    assert set(json.loads(stored)) == {"salt", "hash", "kdf"}
-    assert stat.S_IMODE((tmp_path / AUTH_FILE).stat().st_mode) == 0o600
+    found = accounts.check("staff", password)
+    assert found is not None and found.role == "admin"
+    stored = (tmp_path / STAFF_DB).read_bytes()
+    assert password.encode() not in stored
+    assert stat.S_IMODE((tmp_path / STAFF_DB).stat().st_mode) == 0o600
     password_file.unlink()  # the admin noted it
-    again, shown = staff_login(cfg)
+    again, shown = open_accounts(cfg)
     assert shown is None and not password_file.exists()
     assert again.check("staff", password)
     assert not again.check("staff", password + "x")
 
 
-def test_user_name_is_trimmed_but_password_is_exact(tmp_path: Path) -> None:
-    login = StaffLogin.from_password("staff", "pw")
-    assert login.check(" staff ", "pw")
-    assert not login.check("staff", " pw")
+def test_an_older_installs_hash_is_imported_as_the_admin(tmp_path: Path) -> None:
+    salt = bytes(range(16))
+    old = {"salt": salt.hex(), "hash": hash_password(STRONG, salt), "kdf": "scrypt"}
+    (tmp_path / AUTH_FILE).write_text(json.dumps(old), encoding="utf-8")
+    accounts, shown = open_accounts(Config(index_dir=tmp_path))
+    assert shown is None and not (tmp_path / PASSWORD_FILE).exists()
+    found = accounts.check("staff", STRONG)
+    assert found is not None and found.role == "admin"
+    assert [a.user for a in accounts.list()] == ["staff"]
+
+
+def test_user_name_is_trimmed_and_case_blind_but_password_is_exact(tmp_path: Path) -> None:
+    accounts = StaffAccounts(tmp_path / STAFF_DB)
+    accounts.add("staff", "editor", STRONG)
+    assert accounts.check(" Staff ", STRONG)
+    assert not accounts.check("staff", f" {STRONG}")
 
 
 def test_corrupt_hash_file_names_the_fix(tmp_path: Path) -> None:
     (tmp_path / AUTH_FILE).write_text("{not json", encoding="utf-8")
     with pytest.raises(ConfigError) as err:
-        staff_login(Config(index_dir=tmp_path))
+        open_accounts(Config(index_dir=tmp_path))
     assert AUTH_FILE in err.value.thai
     assert "delete" in err.value.english
 
@@ -122,7 +141,7 @@ def test_first_run_password_is_in_a_private_file_never_on_stdout(
     password_file = tmp_path / "index" / PASSWORD_FILE
     assert stat.S_IMODE(password_file.stat().st_mode) == 0o600
     password = written_password(password_file)
-    login, shown = staff_login(Config(index_dir=tmp_path / "index"))
-    assert shown is None and login.check("staff", password)
+    accounts, shown = open_accounts(Config(index_dir=tmp_path / "index"))
+    assert shown is None and accounts.check("staff", password)
     assert password not in out.out + out.err
     assert str(password_file) in out.out

@@ -10,13 +10,14 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 
 import httpx
 import pytest
 import uvicorn
 
 from rag.config import Config
-from rag.web.auth import StaffLogin
+from rag.web.accounts import Account, StaffAccounts
 from rag.web.throttle import LoginThrottle, ThrottleSettings
 from ui.app import create_app, open_services
 
@@ -26,10 +27,10 @@ ENTERED = threading.Event()  # a password check has started
 GATE.set()
 
 
-class GatedLogin(StaffLogin):
-    """The real account, whose check can be held open by the test."""
+class GatedAccounts(StaffAccounts):
+    """The real accounts, whose check can be held open by the test."""
 
-    def check(self, user: str, password: str) -> bool:
+    def check(self, user: str, password: str) -> Account | None:
         ENTERED.set()
         GATE.wait(30)
         return super().check(user, password)
@@ -40,10 +41,11 @@ def url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     root = tmp_path_factory.mktemp("login")
     cfg = Config(index_dir=root / "index", staff_password=PASSWORD, login_lockout_seconds=3)
     services = open_services(cfg)
+    services = replace(services, accounts=GatedAccounts(services.accounts.path))
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = int(sock.getsockname()[1])
-    app = create_app(services, GatedLogin.from_password("staff", PASSWORD))
+    app = create_app(services)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

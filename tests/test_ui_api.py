@@ -10,6 +10,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,7 +21,6 @@ from fastapi.routing import APIRoute
 
 from rag.config import Config
 from rag.data import Answer, Citation, Page
-from rag.web.auth import staff_login
 from rag.web.chat_html import answer_html, plain_text, quote_html
 from rag.web.webchat import chat_steps, example_questions
 from tests.thaidocs import make_pdf
@@ -45,23 +45,22 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
-    root = tmp_path_factory.mktemp("ui")
-    docs = root / "docs"
+def write_docs(docs: Path) -> None:
+    """The two test documents: a Thai Markdown note and a Thai PDF."""
     docs.mkdir()
     (docs / "sleep.md").write_text(
         "# การนอนของผู้สูงอายุ\n\nผู้สูงอายุควรนอนหลับวันละ 7 ถึง 8 ชั่วโมงเพื่อสุขภาพที่ดี",
         encoding="utf-8",
     )
     make_pdf(docs / "walk.pdf", ["สารบัญ", "การเดินเร็ววันละ 30 นาทีช่วยลดความเสี่ยงโรคหัวใจ"])
-    cfg = Config(index_dir=root / "index", staff_password=PASSWORD)
-    services = open_services(cfg)
-    services.library.ensure_folder(docs)
-    login, _ = staff_login(cfg)
+
+
+@contextmanager
+def serve(services: Services) -> Iterator[str]:
+    """The app of ``services`` served on a free loopback port; yields its URL."""
     port = free_port()
     server = uvicorn.Server(
-        uvicorn.Config(create_app(services, login), host="127.0.0.1", port=port, log_level="error")
+        uvicorn.Config(create_app(services), host="127.0.0.1", port=port, log_level="error")
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -69,9 +68,23 @@ def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
     while not server.started and time.monotonic() < deadline:
         time.sleep(0.1)
     assert server.started, "the app did not start"
-    yield Running(f"http://127.0.0.1:{port}", services, docs)
-    server.should_exit = True
-    thread.join(10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(10)
+
+
+@pytest.fixture(scope="module")
+def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
+    root = tmp_path_factory.mktemp("ui")
+    docs = root / "docs"
+    write_docs(docs)
+    cfg = Config(index_dir=root / "index", staff_password=PASSWORD)
+    services = open_services(cfg)
+    services.library.ensure_folder(docs)
+    with serve(services) as url:
+        yield Running(url, services, docs)
     services.index.close()
 
 
@@ -109,8 +122,7 @@ def test_unknown_ids_and_paths_are_404(app_server: Running, attempt: str) -> Non
 def test_our_routes_take_no_path_parameters(app_server: Running) -> None:
     from ui.app import create_app as build
 
-    login, _ = staff_login(app_server.services.cfg)
-    app = build(app_server.services, login)
+    app = build(app_server.services)
     ours = [r for r in app.routes if isinstance(r, APIRoute)]
     assert {r.path for r in ours} >= {"/doc/{doc_id}"}
     assert not [r.path for r in ours if ":path}" in r.path]

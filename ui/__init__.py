@@ -16,6 +16,8 @@ import gradio as gr
 from rag.config import Config
 from rag.errors import RagError
 from rag.index.index import Index
+from rag.web.accounts import StaffAccounts
+from rag.web.audit import AuditLog
 from rag.web.feedback import FeedbackStore
 from rag.web.library import Library
 
@@ -35,6 +37,8 @@ class Services:
         reports_dir: Where evaluation reports are written (``eval/reports``).
         corpus_dir: The demo documents (``corpus/``), also the demo set's documents.
         shared_dir: Shared data of the other question sets (``../shared``).
+        accounts: The staff accounts and their roles.
+        audit: The staff audit log.
     """
 
     cfg: Config
@@ -45,6 +49,8 @@ class Services:
     reports_dir: Path
     corpus_dir: Path
     shared_dir: Path
+    accounts: StaffAccounts
+    audit: AuditLog
 
 
 def user_error(message: str) -> gr.Error:

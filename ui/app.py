@@ -33,7 +33,8 @@ from starlette.websockets import WebSocketClose
 from rag.config import Config, load_config
 from rag.errors import LoginLockedError, RagError
 from rag.index.index import Index
-from rag.web.auth import StaffLogin, staff_login
+from rag.web.accounts import StaffAccounts, open_accounts
+from rag.web.audit import AuditLog
 from rag.web.feedback import FeedbackStore
 from rag.web.library import Library
 from rag.web.surface import is_staff_path, partner_allows
@@ -61,8 +62,12 @@ def open_services(
     eval_dir: Path = ROOT / "eval",
     corpus_dir: Path = ROOT / "corpus",
     shared: Path | None = None,
+    accounts: StaffAccounts | None = None,
 ) -> Services:
-    """Open the index, library and feedback store of a configuration."""
+    """Open the index, library, feedback store, staff accounts and audit log of a configuration.
+
+    Without ``accounts``, they are opened with :func:`rag.web.accounts.open_accounts`.
+    """
     index = Index(cfg)
     feedback = FeedbackStore.for_config(cfg)
     return Services(
@@ -74,6 +79,8 @@ def open_services(
         eval_dir / "reports",
         corpus_dir,
         shared or shared_dir(),
+        accounts or open_accounts(cfg)[0],
+        AuditLog.for_config(cfg),
     )
 
 
@@ -156,12 +163,12 @@ class PartnerSurface:
         await self.app(scope, receive, send)
 
 
-def create_app(services: Services, login: StaffLogin) -> FastAPI:
+def create_app(services: Services) -> FastAPI:
     """The FastAPI app with both Gradio apps mounted.
 
     Args:
-        services: Open index, library and feedback store.
-        login: The staff account, checked behind the login throttle.
+        services: Open index, library, feedback store, staff accounts and audit log;
+            staff logins are checked against ``services.accounts`` behind the throttle.
     """
     app = FastAPI(title="ThaiHealth RAG", docs_url=None, redoc_url=None, openapi_url=None)
 
@@ -188,7 +195,7 @@ def create_app(services: Services, login: StaffLogin) -> FastAPI:
         app,
         build_staff(services),
         path="/staff",
-        auth=staff_auth(GuardedLogin(login, throttle)),
+        auth=staff_auth(GuardedLogin(services.accounts.check, throttle, services.audit)),
         auth_message="ส่วนเจ้าหน้าที่ สสส. — กรุณาเข้าสู่ระบบ / ThaiHealth staff — please log in",
         max_file_size=f"{services.cfg.max_file_mb}mb",
         show_error=True,
@@ -232,7 +239,8 @@ def main(argv: list[str] | None = None) -> int:
         cfg = load_config(args.config)
         changes = {"index_dir": args.index, "server_host": args.host, "server_port": args.port}
         cfg = cfg.with_(**{k: v for k, v in changes.items() if v is not None})
-        services = open_services(cfg, corpus_dir=args.corpus)
+        accounts, password_file = open_accounts(cfg)
+        services = open_services(cfg, corpus_dir=args.corpus, accounts=accounts)
         if not args.no_ingest and args.corpus.is_dir():
             print(f"กำลังตรวจดัชนีของ {args.corpus} … / checking the index of {args.corpus}")
             found, sync = services.library.ensure_folder(args.corpus)
@@ -240,16 +248,15 @@ def main(argv: list[str] | None = None) -> int:
             for f in changed:
                 print(f"{f.symbol} {f.status:<9} {f.path} {f.message}")
             print(f"เอกสาร / documents: {len(services.library.documents())}, +{sync.added} chunks")
-        login, password_file = staff_login(cfg)
     except RagError as exc:
         print(f"❌ {exc}", file=sys.stderr)
         return 2
     if password_file:
-        print(password_notice(login.user, password_file))
+        print(password_notice(cfg.staff_user, password_file))
     url = f"http://{cfg.server_host}:{cfg.server_port}"
     print(f"🌐 {url}/  (staff: {url}/staff/)", flush=True)
     uvicorn.run(
-        create_app(services, login), host=cfg.server_host, port=cfg.server_port, log_level="warning"
+        create_app(services), host=cfg.server_host, port=cfg.server_port, log_level="warning"
     )
     return 0
 

@@ -1,4 +1,4 @@
-"""The staff area (mounted behind a login): add, list, delete, replace, re-index, evaluate."""
+"""The staff area (behind a login; each handler checks the role first): documents, evaluation."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from rag.web.i18n import t
 from rag.web.library import DocInfo
 from rag.web.staff_eval import available_sets, run_evaluation
 from ui import Services, ui_error, user_error
+from ui.staff_accounts import AccountsView, accounts_layout, by_role, guard, wire_accounts
 from ui.staff_files import STAFF_FILES_TTL, outbox, uploads_only
 
 DOC_HEADERS = ["col_status", "col_title", "col_type", "col_file", "col_pages", "col_chunks"]
@@ -36,17 +37,10 @@ def both(key: str) -> str:
 def doc_rows(docs: list[DocInfo]) -> Rows:
     """Rows of the document table."""
     return [
-        [
-            d.status,
-            d.title,
-            d.file_type,
-            d.file_name,
-            d.pages,
-            d.chunks,
-            d.added_at[:16].replace("T", " "),
-        ]
+        [d.status, d.title, d.file_type, d.file_name, d.pages, d.chunks,
+         d.added_at[:16].replace("T", " ")]
         for d in docs
-    ]
+    ]  # fmt: skip
 
 
 def doc_choices(docs: list[DocInfo]) -> list[tuple[str, str]]:
@@ -84,10 +78,11 @@ class View:
     fb_table: gr.Dataframe
     export: gr.Button
     drafts: gr.File
+    admin: AccountsView
 
 
 def layout(sets: list[str]) -> View:
-    """Create the components (inside an open ``gr.Blocks``)."""
+    """Create the components (inside an open ``gr.Blocks``; the picker takes any id)."""
     gr.HTML(
         '<div class="app-header"><span class="logo">สสส.</span><div>'
         f"<h1>{t('th', 'staff_title')}</h1><p>{t('en', 'staff_title')}</p></div></div>"
@@ -120,7 +115,9 @@ def layout(sets: list[str]) -> View:
             with gr.Row():
                 refresh = gr.Button(both("refresh"), size="sm", elem_id="refresh")
                 reindex = gr.Button(both("reindex_btn"), size="sm", elem_id="reindex")
-            pick = gr.Dropdown(label=both("doc_id"), choices=[], elem_id="doc-pick")
+            pick = gr.Dropdown(
+                label=both("doc_id"), choices=[], elem_id="doc-pick", allow_custom_value=True
+            )
             with gr.Row():
                 delete = gr.Button(
                     both("delete_btn"), variant="stop", elem_id="delete-btn", scale=0, size="sm"
@@ -147,10 +144,11 @@ def layout(sets: list[str]) -> View:
             )
             export = gr.Button(both("export_btn"), elem_id="export-btn")
             drafts = gr.File(label="feedback-drafts.jsonl", interactive=False)
+        admin = accounts_layout()
     return View(
         files, upload, progress, results, docs, refresh, reindex, pick, delete, new_file,
         replace, action, set_pick, run_eval, report, report_file, fb_summary, fb_table, export,
-        drafts,
+        drafts, admin,
     )  # fmt: skip
 
 
@@ -172,10 +170,11 @@ def lister(services: Services) -> Callable[[], tuple[Any, ...]]:
     return listing
 
 
-def adder(services: Services) -> Callable[[list[str] | None], Iterator[tuple[str, Rows]]]:
+def adder(services: Services) -> Callable[..., Iterator[tuple[str, Rows]]]:
     """The upload handler: one row per file, updated as each file is indexed."""
 
-    def add(paths: list[str] | None) -> Iterator[tuple[str, Rows]]:
+    def add(paths: list[str] | None, request: gr.Request) -> Iterator[tuple[str, Rows]]:
+        guard(services, request, "upload", ", ".join(Path(p).name for p in paths or []))
         if not paths:
             raise user_error(both("no_files"))
         names = [display_name(Path(p).name) for p in paths]
@@ -194,7 +193,8 @@ def document_actions(services: Services) -> tuple[Callable[..., str], ...]:
     """The delete, replace and re-index handlers."""
     library = services.library
 
-    def remove(doc_id: str | None) -> str:
+    def remove(doc_id: str | None, request: gr.Request) -> str:
+        guard(services, request, "delete", doc_id or "")
         if not doc_id:
             raise user_error(both("pick_doc"))
         try:
@@ -203,7 +203,8 @@ def document_actions(services: Services) -> tuple[Callable[..., str], ...]:
             raise ui_error(exc) from exc
         return f"🗑️ {both('deleted')}: `{doc_id}`"
 
-    def swap(doc_id: str | None, path: str | None) -> str:
+    def swap(doc_id: str | None, path: str | None, request: gr.Request) -> str:
+        guard(services, request, "replace", f"{doc_id} ← {Path(path or '').name}")
         if not doc_id:
             raise user_error(both("pick_doc"))
         if not path:
@@ -214,7 +215,8 @@ def document_actions(services: Services) -> tuple[Callable[..., str], ...]:
             raise ui_error(exc) from exc
         return " ".join(str(x) for x in result_row(result) if x != "")
 
-    def refresh_all() -> str:
+    def refresh_all(request: gr.Request) -> str:
+        guard(services, request, "reindex")
         found, sync = library.reindex()
         lines = [f"🔄 {len(found)} files, +{sync.added} / -{sync.removed} chunks"]
         lines += [f"- ❌ {f.path}: {f.message}" for f in found if f.status == "failed"]
@@ -223,10 +225,14 @@ def document_actions(services: Services) -> tuple[Callable[..., str], ...]:
     return remove, swap, refresh_all
 
 
-def reports(services: Services) -> tuple[Callable[..., Any], Callable[[], str]]:
+def reports(services: Services) -> tuple[Callable[..., Any], Callable[..., str]]:
     """The evaluation and feedback-export handlers (files go to a staff outbox)."""
 
-    def evaluate(set_name: str, progress: gr.Progress = PROGRESS) -> tuple[str, list[str]]:
+    def evaluate(
+        set_name: str, request: gr.Request, progress: gr.Progress = PROGRESS
+    ) -> tuple[str, list[str]]:
+        guard(services, request, "evaluate", set_name)
+
         def tick(done: int, total: int) -> None:
             progress(done / max(total, 1), desc=f"{done} / {total}")
 
@@ -250,7 +256,8 @@ def reports(services: Services) -> tuple[Callable[..., Any], Callable[[], str]]:
                 copies.append(str(shutil.copy(report, folder / report.name)))
         return path.read_text(encoding="utf-8"), copies
 
-    def export_feedback() -> str:
+    def export_feedback(request: gr.Request) -> str:
+        guard(services, request, "feedback", "export")
         out = outbox("rag-drafts-") / "feedback-drafts.jsonl"
         export_drafts(services.feedback, out)
         return str(out)
@@ -269,7 +276,7 @@ def build_staff(services: Services) -> gr.Blocks:
     )
     with app:
         v = layout(sets)
-        listing = lister(services)
+        listing = by_role(services, lister(services))
         listed = [v.docs, v.pick, v.fb_summary, v.fb_table]
         app.load(listing, None, listed, **PRIVATE)
         v.refresh.click(listing, None, listed, **PRIVATE)
@@ -289,4 +296,5 @@ def build_staff(services: Services) -> gr.Blocks:
         evaluate, export_feedback = reports(services)
         v.run_eval.click(evaluate, v.set_pick, [v.report, v.report_file], api_name="evaluate")
         v.export.click(export_feedback, None, v.drafts, api_name="export_feedback")
+        wire_accounts(services, app, v.admin)
     return app

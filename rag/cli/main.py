@@ -1,4 +1,4 @@
-"""The ``rag`` command: ingest, extract, search, doctor.
+"""The ``rag`` command: ingest, extract, search, ask, eval, doctor, staff.
 
 Every command takes ``--index DIR`` (env ``RAG_INDEX_DIR``, default ``indexes/``)
 and ``--config FILE`` (default ``rag.toml`` when present).
@@ -19,6 +19,7 @@ from rag.cli.ask import add_ask_parser
 from rag.cli.common import common_parser, config_from_args
 from rag.cli.evaluate import add_eval_parser
 from rag.cli.search import add_search_parser
+from rag.cli.staff import add_staff_parser
 from rag.cli.terminal import safe
 from rag.errors import RagError
 from rag.index.index import Index, SyncResult
@@ -146,6 +147,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_search_parser(sub, common)
     add_ask_parser(sub, common)
     add_eval_parser(sub, common)
+    add_staff_parser(sub, common)
     p = sub.add_parser("doctor", parents=[common], help="check index consistency")
     p.set_defaults(func=cmd_doctor)
 

@@ -6,7 +6,8 @@ further lockout before a quiet window has passed doubles the delay, up to
 ``login_lockout_max_seconds``. A successful login clears both. An attempt counts as a
 failure *before* its password is checked, so parallel guessers get no extra tries
 while the hashes run. :class:`GuardedLogin` refuses a locked attempt without running
-scrypt, and runs the check in a worker thread so the event loop keeps serving.
+scrypt, runs the check in a worker thread so the event loop keeps serving, and
+records each checked login, right or wrong, in the audit log.
 
 >>> t = LoginThrottle(ThrottleSettings(max_failures=2, window=60, lockout=10, lockout_max=15))
 >>> t.attempt("staff", "10.0.0.1", now=0.0); t.wait("staff", "10.0.0.9", now=1.0)
@@ -32,7 +33,7 @@ from dataclasses import dataclass, field
 
 from rag.config import Config
 from rag.errors import LoginLockedError
-from rag.web.auth import StaffLogin
+from rag.web.audit import AuditLog
 
 log = logging.getLogger(__name__)
 MAX_KEYS = 10_000  # per table; the least recently seen key is forgotten first
@@ -146,16 +147,25 @@ def locked_error(wait: float) -> LoginLockedError:
 
 
 class GuardedLogin:
-    """A staff account behind the throttle, checked off the event loop.
+    """A password check behind the throttle, run off the event loop and audited.
 
     Args:
-        login: The account whose password is checked.
+        checker: ``(user, password)`` → something true when right (e.g.
+            :meth:`rag.web.accounts.StaffAccounts.check`); it runs in a worker thread.
         throttle: The failure counts and locks.
+        audit: Where each checked login is recorded (``login`` / ``login_failed``,
+            with the client address); ``None`` records nothing.
     """
 
-    def __init__(self, login: StaffLogin, throttle: LoginThrottle) -> None:
-        self.login = login
+    def __init__(
+        self,
+        checker: Callable[[str, str], object],
+        throttle: LoginThrottle,
+        audit: AuditLog | None = None,
+    ) -> None:
+        self.checker = checker
         self.throttle = throttle
+        self.audit = audit
         self._slots = asyncio.Semaphore(PARALLEL_CHECKS)
 
     async def check(self, user: str, password: str, address: str) -> bool:
@@ -170,7 +180,13 @@ class GuardedLogin:
             raise locked_error(wait)
         self.throttle.attempt(user, address)
         async with self._slots:
-            ok = await asyncio.to_thread(self.login.check, user, password)
+            ok = await asyncio.to_thread(self._check, user, password, address)
         if ok:
             self.throttle.succeeded(user, address)
+        return ok
+
+    def _check(self, user: str, password: str, address: str) -> bool:
+        ok = bool(self.checker(user, password))
+        if self.audit is not None:
+            self.audit.record(user, "login" if ok else "login_failed", detail=f"client {address}")
         return ok
