@@ -8,7 +8,7 @@ lives in ``rag.web.webchat``, ``rag.web.chat_html``, ``rag.web.library``, ``rag.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import gradio as gr
@@ -16,8 +16,10 @@ import gradio as gr
 from rag.config import Config
 from rag.errors import RagError
 from rag.index.index import Index
+from rag.web.answering import InFlight
 from rag.web.feedback import FeedbackStore
 from rag.web.library import Library
+from rag.web.ratelimit import RateLimiter
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +37,8 @@ class Services:
         reports_dir: Where evaluation reports are written (``eval/reports``).
         corpus_dir: The demo documents (``corpus/``), also the demo set's documents.
         shared_dir: Shared data of the other question sets (``../shared``).
+        limiter: The per-client limit on asking; ``None``: the configuration's.
+        in_flight: Answers being computed now (and the peak).
     """
 
     cfg: Config
@@ -45,6 +49,8 @@ class Services:
     reports_dir: Path
     corpus_dir: Path
     shared_dir: Path
+    limiter: RateLimiter | None = None
+    in_flight: InFlight = field(default_factory=InFlight)
 
 
 def user_error(message: str) -> gr.Error:

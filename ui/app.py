@@ -36,6 +36,7 @@ from rag.index.index import Index
 from rag.web.auth import StaffLogin, staff_login
 from rag.web.feedback import FeedbackStore
 from rag.web.library import Library
+from rag.web.ratelimit import RateLimiter
 from rag.web.surface import is_staff_path, partner_allows
 from rag.web.throttle import GuardedLogin, LoginThrottle, ThrottleSettings
 from ui import Services
@@ -74,6 +75,7 @@ def open_services(
         eval_dir / "reports",
         corpus_dir,
         shared or shared_dir(),
+        RateLimiter.from_config(cfg),
     )
 
 
