@@ -24,7 +24,9 @@ Usage (from the repo root)::
     .venv/bin/python eval/bench_load.py [--workers 1,0] [--duration 60] [--clients 4,8,16]
     BENCH_LOAD_DURATION=5 .venv/bin/python eval/bench_load.py --out /tmp/x   # a smoke run
 
-Writes ``load.json`` and ``load.md`` to ``--out`` (``eval/reports``).
+Writes ``load.json`` and ``load.md`` to ``--out`` (``eval/reports``). The default of
+``answer_workers`` was chosen with ``--workers 1,2,4,8 --clients 16 --duration 30
+--plain-only --name load-workers``.
 """
 
 from __future__ import annotations
@@ -215,6 +217,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--corpus", type=Path, default=ROOT / "corpus", help="documents to index")
     p.add_argument("--set", type=Path, default=ROOT / "eval" / "sets" / "demo.jsonl")
     p.add_argument("--out", type=Path, default=ROOT / "eval" / "reports", help="report folder")
+    p.add_argument("--name", default="load", help="report file stem (<name>.json, <name>.md)")
     p.add_argument("--plain-only", action="store_true", help="skip the staff and huge runs")
     args = p.parse_args(argv)
     args.workers = [int(w) for w in args.workers.split(",")]
@@ -240,8 +243,8 @@ def main(argv: list[str] | None = None) -> int:
         "rate_limit": "disabled (RAG_ASK_PER_MINUTE=0)",
         "configs": configs,
     }
-    write_reports(result, args.out)
-    print(f"wrote {args.out / 'load.md'}")
+    write_reports(result, args.out, args.name)
+    print(f"wrote {args.out / (args.name + '.md')}")
     return 0
 
 

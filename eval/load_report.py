@@ -68,6 +68,13 @@ def markdown(result: dict[str, Any]) -> str:
         f"{', '.join(str(x) for x in result['load_avg_start'])} (the machine is shared). "
         "Reproduce: `make bench-load` (`.venv/bin/python eval/bench_load.py`).",
         "",
+        "Latency is one `/ask` call, POST to `complete`; errors are any `error` event, HTTP "
+        "failure or empty answer. The demo questions repeat, so after the first round their "
+        "query vectors come from the in-memory LRU. A staff upload holds the library's write "
+        "lock while it indexes, and answers wait for it. The last column is the 1-minute load "
+        "average at the end of each run: other processes on the machine show there, so "
+        "compare configurations within one report rather than across reports.",
+        "",
     ]
     for config in result["configs"]:
         lines += [
@@ -106,12 +113,12 @@ def markdown(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def write_reports(result: dict[str, Any], out: Path) -> None:
-    """Write ``load.json`` and ``load.md`` into ``out``."""
+def write_reports(result: dict[str, Any], out: Path, name: str = "load") -> None:
+    """Write ``<name>.json`` and ``<name>.md`` into ``out``."""
     out.mkdir(parents=True, exist_ok=True)
     for config in result["configs"]:
         config["targets"] = [{"target": t, "measured": m, "met": ok} for t, m, ok in checks(config)]
-    (out / "load.json").write_text(
+    (out / f"{name}.json").write_text(
         json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
     )
-    (out / "load.md").write_text(markdown(result), encoding="utf-8")
+    (out / f"{name}.md").write_text(markdown(result), encoding="utf-8")
