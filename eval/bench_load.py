@@ -241,6 +241,7 @@ def main(argv: list[str] | None = None) -> int:
         "duration_s": args.duration,
         "questions": len(questions),
         "rate_limit": "disabled (RAG_ASK_PER_MINUTE=0)",
+        "args": sys.argv[1:] if argv is None else argv,
         "configs": configs,
     }
     write_reports(result, args.out, args.name)

@@ -58,6 +58,7 @@ def checks(config: dict[str, Any]) -> list[tuple[str, str, bool | None]]:
 def markdown(result: dict[str, Any]) -> str:
     """The Markdown report."""
     cpus = result["cpu_count"]
+    args = result.get("args", [])
     lines = [
         "# Load: concurrent partners, staff jobs, oversized questions",
         "",
@@ -66,7 +67,12 @@ def markdown(result: dict[str, Any]) -> str:
         f"API `/ask` by each partner thread, {result['duration_s']:.0f} s per run. Rate limit "
         f"{result['rate_limit']}. {cpus} CPUs; load average at start "
         f"{', '.join(str(x) for x in result['load_avg_start'])} (the machine is shared). "
-        "Reproduce: `make bench-load` (`.venv/bin/python eval/bench_load.py`).",
+        "Reproduce: "
+        + (
+            f"`.venv/bin/python eval/bench_load.py {' '.join(args)}`."
+            if args
+            else "`make bench-load`."
+        ),
         "",
         "Latency is one `/ask` call, POST to `complete`; errors are any `error` event, HTTP "
         "failure or empty answer. The demo questions repeat, so after the first round their "
