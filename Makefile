@@ -6,12 +6,13 @@ PIP    := $(PY) -m pip install --disable-pip-version-check -q -c constraints.txt
 SYSPKG := tesseract-ocr tesseract-ocr-tha poppler-utils fonts-thai-tlwg fonts-noto-color-emoji chromium
 PYTEST_ARGS ?=
 
-.PHONY: run test test-fast bench lint sysdeps ingest clean help
+.PHONY: run test test-fast bench bench-load lint sysdeps ingest clean help
 
 help:
 	@echo "make run    - install, index corpus/ and start the chat"
 	@echo "make test   - install everything and run the full test suite"
 	@echo "make bench  - speed/quality benchmarks, written to eval/reports/"
+	@echo "make bench-load - concurrent partners, staff jobs, huge questions (eval/reports/load.md)"
 	@echo "make lint   - ruff, mypy and the import-layer contract (import-linter)"
 
 $(VENV)/.base: pyproject.toml constraints.txt
@@ -52,6 +53,10 @@ bench: $(VENV)/.dev
 	$(PY) eval/bench_extract.py
 	$(PY) eval/bench_retrieval.py
 	$(PY) eval/bench_answers.py
+
+# The app under 4, 8 and 16 concurrent partners (a few minutes per answer_workers value).
+bench-load: $(VENV)/.base
+	$(PY) eval/bench_load.py
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check rag ui tests eval scripts

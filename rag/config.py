@@ -86,6 +86,12 @@ class Config:
         glossary: A TOML glossary of abbreviations, synonyms and English terms
             (:mod:`rag.thai.glossary`); empty means the starter list shipped with the
             package.
+        answer_workers: Answers computed at once by the web app (other questions wait in
+            Gradio's queue); 0 picks a number from the machine's CPU count
+            (:func:`rag.web.answering.answer_workers`).
+        ask_per_minute: Questions a client address may ask per minute on average
+            (a token bucket); 0 disables the limit.
+        ask_burst: Questions a client address may ask at once before that rate applies.
     """
 
     index_dir: Path = Path("indexes")
@@ -129,6 +135,9 @@ class Config:
     login_lockout_max_seconds: float = 3600.0
     feedback_retention_days: int = 90
     glossary: str = ""
+    answer_workers: int = 0
+    ask_per_minute: float = 30.0
+    ask_burst: int = 10
 
     def with_(self, **changes: Any) -> Config:
         """Return a validated copy with some fields changed."""
@@ -232,9 +241,18 @@ def _validated(cfg: Config) -> Config:
         raise ConfigError(
             "write_lock_timeout", "เวลารอเขียนดัชนีต้องมากกว่า 0", f"{cfg.write_lock_timeout} <= 0"
         )
+    _validate_answering(cfg)
     if cfg.embed_batch < 1:
         raise ConfigError("embed_batch", "ขนาดแบตช์ต้องมากกว่า 0", f"{cfg.embed_batch} < 1")
     return cfg
+
+
+def _validate_answering(cfg: Config) -> None:
+    for name in ("answer_workers", "ask_per_minute", "ask_burst"):
+        if getattr(cfg, name) < 0:
+            raise ConfigError(name, f"ค่าตั้ง {name} ต้องไม่ติดลบ", f"{getattr(cfg, name)} < 0")
+    if cfg.ask_per_minute and cfg.ask_burst < 1:
+        raise ConfigError("ask_burst", "ค่าตั้ง ask_burst ต้องมากกว่า 0", f"{cfg.ask_burst} < 1")
 
 
 def _validate_login_limits(cfg: Config) -> None:

@@ -95,3 +95,18 @@ class AccountError(RagError):
 
 class ForbiddenError(RagError):
     """A staff account's role does not allow the action it asked for."""
+
+
+class RateLimitedError(RagError):
+    """A client asked more questions than ``ask_per_minute`` / ``ask_burst`` allow.
+
+    Args:
+        subject: What was refused (``question``).
+        thai: The message for Thai users.
+        english: The message for English readers and logs.
+        retry_after: Seconds until the client may ask again.
+    """
+
+    def __init__(self, subject: str, thai: str, english: str, retry_after: float) -> None:
+        super().__init__(subject, thai, english)
+        self.retry_after = retry_after

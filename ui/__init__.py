@@ -8,7 +8,7 @@ lives in ``rag.web.webchat``, ``rag.web.chat_html``, ``rag.web.library``, ``rag.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import gradio as gr
@@ -17,9 +17,11 @@ from rag.config import Config
 from rag.errors import RagError
 from rag.index.index import Index
 from rag.web.accounts import StaffAccounts
+from rag.web.answering import InFlight
 from rag.web.audit import AuditLog
 from rag.web.feedback import FeedbackStore
 from rag.web.library import Library
+from rag.web.ratelimit import RateLimiter
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +41,8 @@ class Services:
         shared_dir: Shared data of the other question sets (``../shared``).
         accounts: The staff accounts and their roles.
         audit: The staff audit log.
+        limiter: The per-client limit on asking; ``None``: the configuration's.
+        in_flight: Answers being computed now (and the peak).
     """
 
     cfg: Config
@@ -51,6 +55,8 @@ class Services:
     shared_dir: Path
     accounts: StaffAccounts
     audit: AuditLog
+    limiter: RateLimiter | None = None
+    in_flight: InFlight = field(default_factory=InFlight)
 
 
 def user_error(message: str) -> gr.Error:

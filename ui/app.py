@@ -37,6 +37,7 @@ from rag.web.accounts import StaffAccounts, open_accounts
 from rag.web.audit import AuditLog
 from rag.web.feedback import FeedbackStore
 from rag.web.library import Library
+from rag.web.ratelimit import RateLimiter
 from rag.web.surface import is_staff_path, partner_allows
 from rag.web.throttle import GuardedLogin, LoginThrottle, ThrottleSettings
 from ui import Services
@@ -81,6 +82,7 @@ def open_services(
         shared or shared_dir(),
         accounts or open_accounts(cfg)[0],
         AuditLog.for_config(cfg),
+        RateLimiter.from_config(cfg),
     )
 
 

