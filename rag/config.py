@@ -184,6 +184,14 @@ _LITERALS: dict[str, tuple[str, ...]] = {
 }
 
 
+_POSITIVE = (
+    *("retrieval_k", "retrieval_candidates", "answer_max_chars", "max_file_mb"),
+    *("max_unpacked_mb", "max_question_chars", "embed_batch", "write_lock_timeout"),
+    *("login_max_failures", "login_window_seconds", "login_lockout_seconds"),
+)
+_NOT_NEGATIVE = ("feedback_retention_days", "answer_workers", "ask_per_minute", "ask_burst")
+
+
 def _coerce(name: str, kind: type, raw: Any) -> Any:
     try:
         if kind is Path:
@@ -214,57 +222,27 @@ def _validated(cfg: Config) -> Config:
             "ส่วนซ้อนทับต้องน้อยกว่าขนาดชิ้นข้อความ",
             f"{cfg.chunk_overlap} not in [0, {cfg.chunk_tokens})",
         )
-    for name in (
-        "retrieval_k",
-        "retrieval_candidates",
-        "answer_max_chars",
-        "max_file_mb",
-        "max_unpacked_mb",
-        "max_question_chars",
-    ):
-        if getattr(cfg, name) < 1:
-            raise ConfigError(name, f"ค่าตั้ง {name} ต้องมากกว่า 0", f"{getattr(cfg, name)} < 1")
+    for name in _POSITIVE:
+        if getattr(cfg, name) <= 0:
+            raise ConfigError(name, f"ค่าตั้ง {name} ต้องมากกว่า 0", f"{getattr(cfg, name)} <= 0")
+    for name in _NOT_NEGATIVE:
+        if getattr(cfg, name) < 0:
+            raise ConfigError(name, f"ค่าตั้ง {name} ต้องไม่ติดลบ", f"{getattr(cfg, name)} < 0")
     if not 1 <= cfg.server_port <= 65535:
         raise ConfigError("server_port", "หมายเลขพอร์ตไม่ถูกต้อง", f"{cfg.server_port} not in 1..65535")
     if not cfg.staff_user.strip():
         raise ConfigError("staff_user", "ต้องระบุชื่อผู้ใช้ของเจ้าหน้าที่", "staff_user is empty")
     if cfg.staff_password and (weak := password_weakness(cfg.staff_password)):
         raise ConfigError("staff_password", f"รหัสผ่านเจ้าหน้าที่อ่อนเกินไป: {weak[0]}", weak[1])
-    _validate_login_limits(cfg)
-    if cfg.feedback_retention_days < 0:
-        raise ConfigError(
-            "feedback_retention_days",
-            "จำนวนวันเก็บความคิดเห็นต้องไม่ติดลบ",
-            f"{cfg.feedback_retention_days} < 0",
-        )
-    if cfg.write_lock_timeout <= 0:
-        raise ConfigError(
-            "write_lock_timeout", "เวลารอเขียนดัชนีต้องมากกว่า 0", f"{cfg.write_lock_timeout} <= 0"
-        )
-    _validate_answering(cfg)
-    if cfg.embed_batch < 1:
-        raise ConfigError("embed_batch", "ขนาดแบตช์ต้องมากกว่า 0", f"{cfg.embed_batch} < 1")
-    return cfg
-
-
-def _validate_answering(cfg: Config) -> None:
-    for name in ("answer_workers", "ask_per_minute", "ask_burst"):
-        if getattr(cfg, name) < 0:
-            raise ConfigError(name, f"ค่าตั้ง {name} ต้องไม่ติดลบ", f"{getattr(cfg, name)} < 0")
-    if cfg.ask_per_minute and cfg.ask_burst < 1:
-        raise ConfigError("ask_burst", "ค่าตั้ง ask_burst ต้องมากกว่า 0", f"{cfg.ask_burst} < 1")
-
-
-def _validate_login_limits(cfg: Config) -> None:
-    for name in ("login_max_failures", "login_window_seconds", "login_lockout_seconds"):
-        if getattr(cfg, name) <= 0:
-            raise ConfigError(name, f"ค่าตั้ง {name} ต้องมากกว่า 0", f"{getattr(cfg, name)} <= 0")
     if cfg.login_lockout_max_seconds < cfg.login_lockout_seconds:
         raise ConfigError(
             "login_lockout_max_seconds",
             "ระยะล็อกสูงสุดต้องไม่น้อยกว่าระยะล็อกครั้งแรก",
             f"{cfg.login_lockout_max_seconds} < login_lockout_seconds",
         )
+    if cfg.ask_per_minute and cfg.ask_burst < 1:
+        raise ConfigError("ask_burst", "ค่าตั้ง ask_burst ต้องมากกว่า 0", f"{cfg.ask_burst} < 1")
+    return cfg
 
 
 def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) -> Config:
