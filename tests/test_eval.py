@@ -393,6 +393,16 @@ def test_full_demo_set_meets_its_thresholds(demo_index, tmp_path, capsys):
 
 @pytest.mark.eval
 @pytest.mark.slow
+def test_full_english_set_meets_its_thresholds(demo_index, tmp_path, capsys):
+    # the same demo documents, asked in English: the demo index serves both sets
+    code, out = run_cli(
+        capsys, "--set", "english", "--index", str(demo_index), "--reports", str(tmp_path)
+    )
+    assert code == 0, out
+
+
+@pytest.mark.eval
+@pytest.mark.slow
 @pytest.mark.shared
 @needs_shared
 def test_full_thaihealth_news_set_meets_its_thresholds(tmp_path, capsys):
