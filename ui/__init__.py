@@ -17,6 +17,8 @@ from rag.config import Config
 from rag.errors import RagError
 from rag.index.index import Index
 from rag.web.feedback import FeedbackStore
+from rag.web.job_worker import JobWorker
+from rag.web.jobs import JobStore
 from rag.web.library import Library
 
 log = logging.getLogger(__name__)
@@ -35,6 +37,8 @@ class Services:
         reports_dir: Where evaluation reports are written (``eval/reports``).
         corpus_dir: The demo documents (``corpus/``), also the demo set's documents.
         shared_dir: Shared data of the other question sets (``../shared``).
+        jobs: The staff job table (``<index_dir>/jobs.sqlite``).
+        worker: Runs the staff jobs (started and stopped with the web app).
     """
 
     cfg: Config
@@ -45,6 +49,8 @@ class Services:
     reports_dir: Path
     corpus_dir: Path
     shared_dir: Path
+    jobs: JobStore
+    worker: JobWorker
 
 
 def user_error(message: str) -> gr.Error:

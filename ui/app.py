@@ -10,10 +10,12 @@ other path (Gradio's file cache among them) is a 404.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import logging
 import os
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from pathlib import Path
 from urllib.parse import quote
@@ -35,7 +37,10 @@ from rag.errors import LoginLockedError, RagError
 from rag.index.index import Index
 from rag.web.auth import StaffLogin, staff_login
 from rag.web.feedback import FeedbackStore
+from rag.web.job_worker import JobWorker
+from rag.web.jobs import JobStore
 from rag.web.library import Library
+from rag.web.staff_jobs import RERUN, EvalPlaces, staff_runners
 from rag.web.surface import is_staff_path, partner_allows
 from rag.web.throttle import GuardedLogin, LoginThrottle, ThrottleSettings
 from ui import Services
@@ -62,18 +67,30 @@ def open_services(
     corpus_dir: Path = ROOT / "corpus",
     shared: Path | None = None,
 ) -> Services:
-    """Open the index, library and feedback store of a configuration."""
+    """Open the index, library, feedback store and staff jobs of a configuration.
+
+    The job worker is not started here: :func:`create_app` runs it while the app serves.
+    """
     index = Index(cfg)
-    feedback = FeedbackStore.for_config(cfg)
+    library = Library(index)
+    shared = shared or shared_dir()
+    places = EvalPlaces(
+        cfg, eval_dir / "reports", eval_dir / "sets", corpus_dir, shared,
+        eval_dir / "thresholds.toml",
+    )  # fmt: skip
+    jobs = JobStore.in_index(cfg.index_dir)
+    worker = JobWorker(jobs, staff_runners(library, places), RERUN)
     return Services(
         cfg,
         index,
-        Library(index),
-        feedback,
+        library,
+        FeedbackStore.for_config(cfg),
         eval_dir / "sets",
         eval_dir / "reports",
         corpus_dir,
-        shared or shared_dir(),
+        shared,
+        jobs,
+        worker,
     )
 
 
@@ -159,11 +176,24 @@ class PartnerSurface:
 def create_app(services: Services, login: StaffLogin) -> FastAPI:
     """The FastAPI app with both Gradio apps mounted.
 
+    The staff job worker runs for the app's lifespan (started by the server).
+
     Args:
-        services: Open index, library and feedback store.
+        services: Open index, library, feedback store and staff jobs.
         login: The staff account, checked behind the login throttle.
     """
-    app = FastAPI(title="ThaiHealth RAG", docs_url=None, redoc_url=None, openapi_url=None)
+
+    @asynccontextmanager
+    async def run_jobs(_: FastAPI) -> AsyncIterator[None]:
+        services.worker.start()  # staff jobs run while the app serves
+        try:
+            yield
+        finally:
+            await asyncio.to_thread(services.worker.stop)
+
+    app = FastAPI(
+        title="ThaiHealth RAG", docs_url=None, redoc_url=None, openapi_url=None, lifespan=run_jobs
+    )
 
     @app.get("/doc/{doc_id}")
     def get_doc(doc_id: str) -> Response:
