@@ -16,6 +16,7 @@ from typing import Any
 
 import gradio as gr
 
+from rag.ingest.loaders.base import display_name
 from rag.web.i18n import both
 from rag.web.jobs import Job
 from ui import Services
@@ -68,7 +69,7 @@ def job_row(job: Job) -> list[Any]:
     state = f"{STATE_ICONS[job.state]} {both('state_' + job.state)}"
     when = (job.finished_at or job.started_at or job.created_at)[:19].replace("T", " ")
     return [
-        job.id, both("kind_" + job.kind), job.subject, state, progress_text(job),
+        job.id, both("kind_" + job.kind), display_name(job.subject), state, progress_text(job),
         result_text(job), job.user, when,
     ]  # fmt: skip
 
