@@ -234,6 +234,12 @@ def _validated(cfg: Config) -> Config:
         raise ConfigError("staff_user", "ต้องระบุชื่อผู้ใช้ของเจ้าหน้าที่", "staff_user is empty")
     if cfg.staff_password and (weak := password_weakness(cfg.staff_password)):
         raise ConfigError("staff_password", f"รหัสผ่านเจ้าหน้าที่อ่อนเกินไป: {weak[0]}", weak[1])
+    _check_pairs(cfg)
+    return cfg
+
+
+def _check_pairs(cfg: Config) -> None:
+    """Settings that are valid only together."""
     if cfg.login_lockout_max_seconds < cfg.login_lockout_seconds:
         raise ConfigError(
             "login_lockout_max_seconds",
@@ -242,7 +248,6 @@ def _validated(cfg: Config) -> Config:
         )
     if cfg.ask_per_minute and cfg.ask_burst < 1:
         raise ConfigError("ask_burst", "ค่าตั้ง ask_burst ต้องมากกว่า 0", f"{cfg.ask_burst} < 1")
-    return cfg
 
 
 def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) -> Config:

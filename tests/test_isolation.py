@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -180,6 +181,10 @@ def test_staff_upload_through_the_upload_route_is_indexed(
         assert uploaded.resolve().is_relative_to(Path(get_upload_folder()).resolve())
         kind, out = staff_call(staff, "upload", [[file_data(uploaded)]])
         assert kind == "complete", out
+        jobs = app_server.services.jobs  # the upload is a job: wait for the worker
+        deadline = time.monotonic() + 300
+        while any(j.active for j in jobs.recent()) and time.monotonic() < deadline:
+            time.sleep(0.1)
         names = [d.file_name for d in app_server.services.library.documents()]
         assert "garden.md" in names
     added = next(d for d in app_server.services.library.documents() if d.file_name == "garden.md")

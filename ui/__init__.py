@@ -20,6 +20,8 @@ from rag.web.accounts import StaffAccounts
 from rag.web.answering import InFlight
 from rag.web.audit import AuditLog
 from rag.web.feedback import FeedbackStore
+from rag.web.job_worker import JobWorker
+from rag.web.jobs import JobStore
 from rag.web.library import Library
 from rag.web.ratelimit import RateLimiter
 
@@ -41,6 +43,8 @@ class Services:
         shared_dir: Shared data of the other question sets (``../shared``).
         accounts: The staff accounts and their roles.
         audit: The staff audit log.
+        jobs: The staff job table (``<index_dir>/jobs.sqlite``).
+        worker: Runs the staff jobs (started and stopped with the web app).
         limiter: The per-client limit on asking; ``None``: the configuration's.
         in_flight: Answers being computed now (and the peak).
     """
@@ -55,6 +59,8 @@ class Services:
     shared_dir: Path
     accounts: StaffAccounts
     audit: AuditLog
+    jobs: JobStore
+    worker: JobWorker
     limiter: RateLimiter | None = None
     in_flight: InFlight = field(default_factory=InFlight)
 

@@ -10,10 +10,12 @@ other path (Gradio's file cache among them) is a 404.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import logging
 import os
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from pathlib import Path
 from urllib.parse import quote
@@ -36,8 +38,11 @@ from rag.index.index import Index
 from rag.web.accounts import StaffAccounts, open_accounts
 from rag.web.audit import AuditLog
 from rag.web.feedback import FeedbackStore
+from rag.web.job_worker import JobWorker
+from rag.web.jobs import JobStore
 from rag.web.library import Library
 from rag.web.ratelimit import RateLimiter
+from rag.web.staff_jobs import RERUN, EvalPlaces, staff_runners
 from rag.web.surface import is_staff_path, partner_allows
 from rag.web.throttle import GuardedLogin, LoginThrottle, ThrottleSettings
 from ui import Services
@@ -65,23 +70,33 @@ def open_services(
     shared: Path | None = None,
     accounts: StaffAccounts | None = None,
 ) -> Services:
-    """Open the index, library, feedback store, staff accounts and audit log of a configuration.
+    """Open the index, library, feedback store, staff accounts, audit log and staff jobs.
 
     Without ``accounts``, they are opened with :func:`rag.web.accounts.open_accounts`.
+    The job worker is not started here: :func:`create_app` runs it while the app serves.
     """
     index = Index(cfg)
-    feedback = FeedbackStore.for_config(cfg)
+    library = Library(index)
+    shared = shared or shared_dir()
+    places = EvalPlaces(
+        cfg, eval_dir / "reports", eval_dir / "sets", corpus_dir, shared,
+        eval_dir / "thresholds.toml",
+    )  # fmt: skip
+    jobs = JobStore.in_index(cfg.index_dir)
+    worker = JobWorker(jobs, staff_runners(library, places), RERUN)
     return Services(
         cfg,
         index,
-        Library(index),
-        feedback,
+        library,
+        FeedbackStore.for_config(cfg),
         eval_dir / "sets",
         eval_dir / "reports",
         corpus_dir,
-        shared or shared_dir(),
+        shared,
         accounts or open_accounts(cfg)[0],
         AuditLog.for_config(cfg),
+        jobs,
+        worker,
         RateLimiter.from_config(cfg),
     )
 
@@ -168,11 +183,25 @@ class PartnerSurface:
 def create_app(services: Services) -> FastAPI:
     """The FastAPI app with both Gradio apps mounted.
 
+    The staff job worker runs for the app's lifespan (started by the server).
+
     Args:
-        services: Open index, library, feedback store, staff accounts and audit log;
-            staff logins are checked against ``services.accounts`` behind the throttle.
+        services: Open index, library, feedback store, staff accounts, audit log and
+            staff jobs; staff logins are checked against ``services.accounts`` behind
+            the throttle.
     """
-    app = FastAPI(title="ThaiHealth RAG", docs_url=None, redoc_url=None, openapi_url=None)
+
+    @asynccontextmanager
+    async def run_jobs(_: FastAPI) -> AsyncIterator[None]:
+        services.worker.start()  # staff jobs run while the app serves
+        try:
+            yield
+        finally:
+            await asyncio.to_thread(services.worker.stop)
+
+    app = FastAPI(
+        title="ThaiHealth RAG", docs_url=None, redoc_url=None, openapi_url=None, lifespan=run_jobs
+    )
 
     @app.get("/doc/{doc_id}")
     def get_doc(doc_id: str) -> Response:

@@ -1,37 +1,41 @@
-"""The staff area (behind a login; each handler checks the role first): documents, evaluation."""
+"""The staff area (mounted behind a login): add, list, delete, replace, re-index, evaluate.
+
+Each handler checks the account's role first (:func:`ui.staff_accounts.guard`). Every
+change to the index and every evaluation is a background job (:mod:`ui.staff_jobs`):
+a handler stores what the job needs, submits it and returns; the jobs panel shows its
+progress and result.
+"""
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import gradio as gr
 
-from rag.errors import RagError
-from rag.ingest.files import FileResult
 from rag.ingest.loaders import SUFFIXES
 from rag.ingest.loaders.base import display_name
 from rag.web.feedback import export_drafts
-from rag.web.i18n import t
+from rag.web.i18n import both, t
 from rag.web.library import DocInfo
-from rag.web.staff_eval import available_sets, run_evaluation
-from ui import Services, ui_error, user_error
-from ui.staff_accounts import AccountsView, accounts_layout, by_role, guard, wire_accounts
+from rag.web.staff_eval import available_sets
+from ui import Services, user_error
+from ui.staff_accounts import (
+    AccountsView,
+    accounts_layout,
+    audit_job,
+    by_role,
+    guard,
+    wire_accounts,
+)
 from ui.staff_files import STAFF_FILES_TTL, outbox, uploads_only
+from ui.staff_jobs import jobs_panel, queued, watcher
 
 DOC_HEADERS = ["col_status", "col_title", "col_type", "col_file", "col_pages", "col_chunks"]
-RESULT_HEADERS = ["col_status", "col_file", "col_result", "col_chunks", "col_detail"]
 PRIVATE: dict[str, Any] = {"api_visibility": "private"}
-PROGRESS = gr.Progress()  # Gradio passes a tracker to a parameter with this default
 Rows = list[list[Any]]
-
-
-def both(key: str) -> str:
-    """Thai and English wording together (the staff area is bilingual)."""
-    return f"{t('th', key)} / {t('en', key)}"
 
 
 def doc_rows(docs: list[DocInfo]) -> Rows:
@@ -48,12 +52,6 @@ def doc_choices(docs: list[DocInfo]) -> list[tuple[str, str]]:
     return [(f"{d.title} — {d.file_name} ({d.doc_id})", d.doc_id) for d in docs]
 
 
-def result_row(result: FileResult) -> list[Any]:
-    """One row of the import results."""
-    detail = " — ".join(x for x in (result.message, *result.warnings[:3]) if x)
-    return [result.symbol, result.path, result.status, result.chunks, detail]
-
-
 @dataclass(frozen=True)
 class View:
     """The components of the staff page."""
@@ -61,7 +59,6 @@ class View:
     files: gr.File
     upload: gr.Button
     progress: gr.Markdown
-    results: gr.Dataframe
     docs: gr.Dataframe
     refresh: gr.Button
     reindex: gr.Button
@@ -78,6 +75,9 @@ class View:
     fb_table: gr.Dataframe
     export: gr.Button
     drafts: gr.File
+    jobs: gr.Dataframe
+    timer: gr.Timer
+    seen: gr.State
     admin: AccountsView
 
 
@@ -96,13 +96,6 @@ def layout(sets: list[str]) -> View:
             )
             upload = gr.Button(both("upload_btn"), variant="primary", elem_id="upload-btn")
             progress = gr.Markdown(elem_id="upload-progress")
-            headers = [both(h) for h in RESULT_HEADERS]
-            results = gr.Dataframe(
-                headers=headers,
-                elem_id="upload-results",
-                column_widths=["90px", "28%", "90px", "90px", "auto"],
-                **table,
-            )
         with gr.Tab(both("tab_docs"), id="docs"):
             headers = [both(h) for h in DOC_HEADERS] + [both("col_added")]
             docs = gr.Dataframe(
@@ -145,10 +138,11 @@ def layout(sets: list[str]) -> View:
             export = gr.Button(both("export_btn"), elem_id="export-btn")
             drafts = gr.File(label="feedback-drafts.jsonl", interactive=False)
         admin = accounts_layout()
+    jobs, timer = jobs_panel()  # below the tabs: seen from each of them
     return View(
-        files, upload, progress, results, docs, refresh, reindex, pick, delete, new_file,
-        replace, action, set_pick, run_eval, report, report_file, fb_summary, fb_table, export,
-        drafts, admin,
+        files, upload, progress, docs, refresh, reindex, pick, delete, new_file, replace,
+        action, set_pick, run_eval, report, report_file, fb_summary, fb_table, export, drafts,
+        jobs, timer, gr.State(None), admin,
     )  # fmt: skip
 
 
@@ -170,91 +164,79 @@ def lister(services: Services) -> Callable[[], tuple[Any, ...]]:
     return listing
 
 
-def adder(services: Services) -> Callable[..., Iterator[tuple[str, Rows]]]:
-    """The upload handler: one row per file, updated as each file is indexed."""
+def adder(services: Services) -> Callable[..., tuple[str, gr.Timer]]:
+    """The upload handler: stores each file (fast) and queues one job per file."""
 
-    def add(paths: list[str] | None, request: gr.Request) -> Iterator[tuple[str, Rows]]:
-        guard(services, request, "upload", ", ".join(Path(p).name for p in paths or []))
+    def add(paths: list[str] | None, request: gr.Request) -> tuple[str, gr.Timer]:
+        names = ", ".join(Path(p).name for p in paths or [])
+        account = guard(services, request, "upload", names, record=False)
         if not paths:
             raise user_error(both("no_files"))
-        names = [display_name(Path(p).name) for p in paths]
-        rows: Rows = [["⏳", n, "", "", ""] for n in names]
-        for i, path in enumerate(paths):
-            yield f"⏳ {i + 1} / {len(paths)}: {names[i]}", rows
-            result, _ = services.library.add_file(Path(path), Path(path).name)
-            rows[i] = result_row(result)
-        ok = sum(r[0] != "❌" for r in rows)
-        yield f"✅ {ok} / {len(paths)}", rows
+        ids, failed = [], []
+        for path in map(Path, paths):
+            try:
+                stored = services.library.store_upload(path, path.name)
+            except OSError as exc:
+                failed.append(f"❌ {display_name(path.name)}: {exc} / บันทึกไฟล์ไม่ได้")
+                continue
+            args = {"path": str(stored), "name": path.name}
+            ids.append(services.worker.submit("upload", args, account.user))
+            audit_job(services, account, "upload", path.name, ids[-1])
+        return "\n\n".join([queued(ids), *failed]), gr.Timer(active=True)
 
     return add
 
 
-def document_actions(services: Services) -> tuple[Callable[..., str], ...]:
-    """The delete, replace and re-index handlers."""
-    library = services.library
+def document_actions(services: Services) -> tuple[Callable[..., tuple[str, gr.Timer]], ...]:
+    """The delete, replace and re-index handlers (each queues a job)."""
+    library, worker = services.library, services.worker
 
-    def remove(doc_id: str | None, request: gr.Request) -> str:
-        guard(services, request, "delete", doc_id or "")
-        if not doc_id:
+    def title_of(doc_id: str | None) -> str:
+        found = [d.title for d in library.documents() if d.doc_id == doc_id]
+        if not found:
             raise user_error(both("pick_doc"))
-        try:
-            library.delete(doc_id)
-        except RagError as exc:
-            raise ui_error(exc) from exc
-        return f"🗑️ {both('deleted')}: `{doc_id}`"
+        return found[0]
 
-    def swap(doc_id: str | None, path: str | None, request: gr.Request) -> str:
-        guard(services, request, "replace", f"{doc_id} ← {Path(path or '').name}")
-        if not doc_id:
-            raise user_error(both("pick_doc"))
+    def remove(doc_id: str | None, request: gr.Request) -> tuple[str, gr.Timer]:
+        account = guard(services, request, "delete", doc_id or "", record=False)
+        args = {"doc_id": doc_id, "name": title_of(doc_id)}
+        job_id = worker.submit("delete", args, account.user)
+        audit_job(services, account, "delete", str(doc_id), job_id)
+        return f"{queued([job_id])} 🗑️ `{doc_id}`", gr.Timer(active=True)
+
+    def swap(doc_id: str | None, path: str | None, request: gr.Request) -> tuple[str, gr.Timer]:
+        target = f"{doc_id} ← {Path(path or '').name}"
+        account = guard(services, request, "replace", target, record=False)
+        title_of(doc_id)
         if not path:
             raise user_error(both("no_files"))
+        name = Path(path).name
         try:
-            result, _ = library.replace(doc_id, Path(path), Path(path).name)
-        except RagError as exc:
-            raise ui_error(exc) from exc
-        return " ".join(str(x) for x in result_row(result) if x != "")
+            stored = library.store_upload(Path(path), name)
+        except OSError as exc:
+            raise user_error(f"{display_name(name)}: {exc} / บันทึกไฟล์ไม่ได้") from exc
+        args = {"doc_id": doc_id, "path": str(stored), "name": name}
+        job_id = worker.submit("replace", args, account.user)
+        audit_job(services, account, "replace", target, job_id)
+        return queued([job_id]), gr.Timer(active=True)
 
-    def refresh_all(request: gr.Request) -> str:
-        guard(services, request, "reindex")
-        found, sync = library.reindex()
-        lines = [f"🔄 {len(found)} files, +{sync.added} / -{sync.removed} chunks"]
-        lines += [f"- ❌ {f.path}: {f.message}" for f in found if f.status == "failed"]
-        return "\n".join(lines)
+    def refresh_all(request: gr.Request) -> tuple[str, gr.Timer]:
+        account = guard(services, request, "reindex", record=False)
+        job_id = worker.submit("reindex", {}, account.user)
+        audit_job(services, account, "reindex", "", job_id)
+        return queued([job_id]), gr.Timer(active=True)
 
     return remove, swap, refresh_all
 
 
 def reports(services: Services) -> tuple[Callable[..., Any], Callable[..., str]]:
-    """The evaluation and feedback-export handlers (files go to a staff outbox)."""
+    """The evaluation handler (a job) and the feedback export (files go to a staff outbox)."""
 
-    def evaluate(
-        set_name: str, request: gr.Request, progress: gr.Progress = PROGRESS
-    ) -> tuple[str, list[str]]:
-        guard(services, request, "evaluate", set_name)
-
-        def tick(done: int, total: int) -> None:
-            progress(done / max(total, 1), desc=f"{done} / {total}")
-
-        try:
-            path = run_evaluation(
-                set_name,
-                services.cfg,
-                services.reports_dir,
-                sets_dir=services.sets_dir,
-                corpus_dir=services.corpus_dir,
-                shared_dir=services.shared_dir,
-                thresholds=services.reports_dir.parent / "thresholds.toml",
-                on_question=tick,
-            )
-        except RagError as exc:
-            raise ui_error(exc) from exc
-        folder = outbox("rag-report-")
-        copies = []
-        for report in (path, path.with_suffix(".html")):
-            if report.exists():
-                copies.append(str(shutil.copy(report, folder / report.name)))
-        return path.read_text(encoding="utf-8"), copies
+    def evaluate(set_name: str, request: gr.Request) -> tuple[str, gr.Timer]:
+        account = guard(services, request, "evaluate", set_name, record=False)
+        job_id = services.worker.submit("evaluate", {"set": set_name}, account.user)
+        audit_job(services, account, "evaluate", set_name, job_id)
+        return queued([job_id]), gr.Timer(active=True)
 
     def export_feedback(request: gr.Request) -> str:
         guard(services, request, "feedback", "export")
@@ -278,23 +260,29 @@ def build_staff(services: Services) -> gr.Blocks:
         v = layout(sets)
         listing = by_role(services, lister(services))
         listed = [v.docs, v.pick, v.fb_summary, v.fb_table]
-        app.load(listing, None, listed, **PRIVATE)
+        watched = [v.jobs, v.timer, v.seen, *listed, v.report, v.report_file]
+        tick = watcher(services, listing)
+        app.load(listing, None, listed, **PRIVATE).then(tick, v.seen, watched, **PRIVATE)
+        v.timer.tick(tick, v.seen, watched, **PRIVATE)
         v.refresh.click(listing, None, listed, **PRIVATE)
-        v.upload.click(adder(services), v.files, [v.progress, v.results], api_name="upload").then(
-            listing, None, listed, **PRIVATE
+        v.upload.click(adder(services), v.files, [v.progress, v.timer], api_name="upload").then(
+            tick, v.seen, watched, **PRIVATE
         )
         remove, swap, refresh_all = document_actions(services)
-        v.delete.click(remove, v.pick, v.action, api_name="delete").then(
-            listing, None, listed, **PRIVATE
+        v.delete.click(remove, v.pick, [v.action, v.timer], api_name="delete").then(
+            tick, v.seen, watched, **PRIVATE
         )
-        v.replace.click(swap, [v.pick, v.new_file], v.action, api_name="replace").then(
-            listing, None, listed, **PRIVATE
+        replaced = [v.pick, v.new_file]
+        v.replace.click(swap, replaced, [v.action, v.timer], api_name="replace").then(
+            tick, v.seen, watched, **PRIVATE
         )
-        v.reindex.click(refresh_all, None, v.action, api_name="reindex").then(
-            listing, None, listed, **PRIVATE
+        v.reindex.click(refresh_all, None, [v.action, v.timer], api_name="reindex").then(
+            tick, v.seen, watched, **PRIVATE
         )
         evaluate, export_feedback = reports(services)
-        v.run_eval.click(evaluate, v.set_pick, [v.report, v.report_file], api_name="evaluate")
+        v.run_eval.click(evaluate, v.set_pick, [v.report, v.timer], api_name="evaluate").then(
+            tick, v.seen, watched, **PRIVATE
+        )
         v.export.click(export_feedback, None, v.drafts, api_name="export_feedback")
         wire_accounts(services, app, v.admin)
     return app

@@ -45,18 +45,34 @@ Rows = list[list[Any]]
 
 
 def guard(
-    services: Services, request: gr.Request | None, action: Action, target: str = ""
+    services: Services,
+    request: gr.Request | None,
+    action: Action,
+    target: str = "",
+    *,
+    record: bool = True,
 ) -> Account:
-    """The logged-in account when its role allows ``action`` (audited), else a Gradio error."""
+    """The logged-in account when its role allows ``action``, else a Gradio error.
+
+    A refusal is audited; an allowed recorded action too, unless ``record`` is false
+    (a job submission records itself with its job id, see :func:`audit_job`).
+    """
     user = request.username if request is not None else None
     try:
         account = allowed(services.accounts, user, action)
     except RagError as exc:
         services.audit.record(user or "-", "forbidden", action, target)
         raise ui_error(exc) from exc
-    if action in RECORDED:
+    if record and action in RECORDED:
         services.audit.record(account.user, RECORDED[action], target)
     return account
+
+
+def audit_job(
+    services: Services, account: Account, action: Action, target: str, job_id: int
+) -> None:
+    """Record a submitted staff job: who, what, which document or file, which job."""
+    services.audit.record(account.user, RECORDED[action], target, f"job #{job_id}")
 
 
 def role_of(services: Services, request: gr.Request | None) -> Any:

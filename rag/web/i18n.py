@@ -81,6 +81,23 @@ TEXT: dict[str, tuple[str, str]] = {
     "deleted": ("ลบเอกสารแล้ว", "Document deleted"),
     "pick_doc": ("กรุณาเลือกเอกสาร", "Please choose a document"),
     "no_files": ("กรุณาเลือกไฟล์", "Please choose files"),
+    # staff jobs
+    "jobs": ("งานเบื้องหลัง", "Background jobs"),
+    "col_job": ("งาน", "Job"),
+    "col_kind": ("ประเภท", "Kind"),
+    "col_progress": ("ความคืบหน้า", "Progress"),
+    "col_user": ("ผู้สั่ง", "User"),
+    "col_time": ("เวลา", "Time"),
+    "queued": ("ส่งเข้าคิวแล้ว", "queued"),
+    "kind_upload": ("อัปโหลด", "upload"),
+    "kind_delete": ("ลบ", "delete"),
+    "kind_replace": ("แทนที่", "replace"),
+    "kind_reindex": ("ดัชนีใหม่", "re-index"),
+    "kind_evaluate": ("ประเมินผล", "evaluate"),
+    "state_queued": ("รอคิว", "queued"),
+    "state_running": ("กำลังทำ", "running"),
+    "state_done": ("เสร็จ", "done"),
+    "state_failed": ("ล้มเหลว", "failed"),
 }
 
 
@@ -88,3 +105,12 @@ def t(lang: Lang, key: str) -> str:
     """The wording of ``key`` in ``lang`` (Thai when the language is unknown)."""
     thai, english = TEXT[key]
     return english if lang == "en" else thai
+
+
+def both(key: str) -> str:
+    """Thai and English wording together (the staff area is bilingual).
+
+    >>> both("refresh")
+    'รีเฟรช / Refresh'
+    """
+    return f"{t('th', key)} / {t('en', key)}"

@@ -17,6 +17,7 @@ import json
 import logging
 import re
 import shutil
+from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +29,7 @@ from rag.ingest.files import FileResult, file_sha256
 from rag.ingest.loaders import SUFFIXES
 from rag.ingest.loaders.base import display_name
 from rag.ingest.removal import Deletion, sources_of
+from rag.web.ahead import Progress, embed_ahead
 from rag.web.rwlock import RWLock
 
 log = logging.getLogger(__name__)
@@ -162,12 +164,18 @@ class Library:
             tmp.replace(dest)
         return dest
 
-    def add_file(self, src: Path, name: str) -> tuple[FileResult, SyncResult]:
+    def add_file(
+        self, src: Path, name: str, on_embed: Progress | None = None
+    ) -> tuple[FileResult, SyncResult]:
         """Store one uploaded file and index it.
 
+        The file's chunks are embedded before the write lock is taken
+        (:func:`~rag.web.ahead.embed_ahead`), so answers keep coming meanwhile.
+
         Args:
-            src: The uploaded file (e.g. Gradio's temporary copy).
+            src: The uploaded file (e.g. Gradio's temporary copy, or its stored copy).
             name: The name the user gave it.
+            on_embed: Progress callback ``(done, total)`` in chunks.
 
         Returns:
             What happened to the file, and what the search stores changed.
@@ -177,8 +185,9 @@ class Library:
             stored = self.store_upload(src, name)
         except OSError as exc:
             return FileResult(shown, "failed", message=f"{exc} / บันทึกไฟล์ไม่ได้"), SyncResult(0, 0, 0)
+        embed_ahead(self.index, stored, self.lock, on_embed)
         with self.index.writing(), self.lock.write():
-            report, sync = self.index.ingest([stored])
+            report, sync = self.index.ingest([stored], on_embed=on_embed)
             result = report.files[0]
             if result.status == "failed":
                 if str(stored.resolve()) not in self.index.manifest.sources():
@@ -214,7 +223,9 @@ class Library:
         log.info("deleted %s (%s)", doc_id, deletion.meta.title)
         return sync
 
-    def replace(self, doc_id: str, src: Path, name: str) -> tuple[FileResult, SyncResult]:
+    def replace(
+        self, doc_id: str, src: Path, name: str, on_embed: Progress | None = None
+    ) -> tuple[FileResult, SyncResult]:
         """Index a new version of a document, then delete the old one.
 
         The old version stays when the new file fails.
@@ -225,7 +236,7 @@ class Library:
         with self.index.writing():
             if self.index.manifest.document(doc_id) is None:
                 raise InputError(doc_id, "ไม่พบเอกสารนี้ในดัชนี", "no document with this id")
-            result, sync = self.add_file(src, name)
+            result, sync = self.add_file(src, name, on_embed)
             if result.status == "failed":
                 return result, sync
             new_key = str(self.store_upload(src, name).resolve())
@@ -234,13 +245,18 @@ class Library:
                 sync = SyncResult(sync.added, sync.removed + removed.removed, sync.embedded)
         return result, sync
 
-    def reindex(self) -> tuple[list[FileResult], SyncResult]:
+    def reindex(
+        self,
+        on_file: Callable[[FileResult], None] | None = None,
+        on_embed: Progress | None = None,
+    ) -> tuple[list[FileResult], SyncResult]:
         """Re-read every known file (changed ones are updated, missing ones removed).
 
         Then the search stores are repaired to hold exactly the manifest's chunks.
+        The callbacks report each file read and the chunks embedded.
         """
         with self.index.writing(), self.lock.write():
-            report, sync = self.index.ingest(None, prune=True)
+            report, sync = self.index.ingest(None, prune=True, on_file=on_file, on_embed=on_embed)
         return list(report.files), sync
 
     def ensure_folder(self, folder: Path) -> tuple[list[FileResult], SyncResult]:
