@@ -10,6 +10,8 @@ question on the test documents, so an allowed evaluation really runs.
 from __future__ import annotations
 
 import json
+import re
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,6 +21,7 @@ import httpx
 import pytest
 
 from rag.config import Config
+from rag.web.jobs import Job
 from rag.web.roles import Role
 from tests.test_isolation import file_data, staff_call
 from tests.test_ui_api import PASSWORD, Running, doc_id_of, serve, write_docs
@@ -96,6 +99,25 @@ def names(app: Running) -> set[str]:
     return {d.file_name for d in app.services.library.documents()}
 
 
+def settled(app: Running, kind: str, out: Any) -> Job | None:
+    """The staff job a call queued, once the worker has finished it (``None``: none queued).
+
+    Staff changes and evaluations are background jobs: a call returns when the job is
+    queued, so whether it took effect is read after the job ends (bounded wait).
+    """
+    queued = re.search(r"#(\d+)", json.dumps(out, ensure_ascii=False))
+    if kind != "complete" or queued is None:
+        return None
+    job_id = int(queued.group(1))
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        job = app.services.jobs.get(job_id)
+        if job is not None and not job.active:
+            return job
+        time.sleep(0.2)
+    raise AssertionError(f"job {job_id} did not finish")
+
+
 # Each case calls one endpoint as a role and returns (kind, payload, did it take effect).
 Case = Callable[[Running, httpx.Client, Role], tuple[str, Any, bool]]
 
@@ -103,12 +125,14 @@ Case = Callable[[Running, httpx.Client, Role], tuple[str, Any, bool]]
 def call_upload(app: Running, client: httpx.Client, role: Role) -> tuple[str, Any, bool]:
     name = f"upload-{role}.md"
     kind, out = staff_call(client, "upload", [[uploaded(client, name, "สวนผักชุมชน 12 แห่ง")]])
+    settled(app, kind, out)
     return kind, out, name in names(app)
 
 
 def call_delete(app: Running, client: httpx.Client, role: Role) -> tuple[str, Any, bool]:
     doc_id = add_doc(app, f"delete-{role}.md", "โครงการลดเค็มในโรงเรียน")
     kind, out = staff_call(client, "delete", [doc_id])
+    settled(app, kind, out)
     return kind, out, f"delete-{role}.md" not in names(app)
 
 
@@ -116,19 +140,22 @@ def call_replace(app: Running, client: httpx.Client, role: Role) -> tuple[str, A
     doc_id = add_doc(app, f"old-{role}.md", "ฉบับเก่าของรายงานการออกกำลังกาย")
     new = uploaded(client, f"new-{role}.md", "ฉบับใหม่ของรายงานการออกกำลังกาย")
     kind, out = staff_call(client, "replace", [doc_id, new])
+    settled(app, kind, out)
     now = names(app)
     return kind, out, f"new-{role}.md" in now and f"old-{role}.md" not in now
 
 
 def call_reindex(app: Running, client: httpx.Client, role: Role) -> tuple[str, Any, bool]:
     kind, out = staff_call(client, "reindex", [])
-    return kind, out, kind == "complete" and "🔄" in out[0]
+    job = settled(app, kind, out)
+    return kind, out, job is not None and job.state == "done" and job.kind == "reindex"
 
 
 def call_evaluate(app: Running, client: httpx.Client, role: Role) -> tuple[str, Any, bool]:
     for old in app.services.reports_dir.glob("*.md"):
         old.unlink()  # the report of an earlier case
     kind, out = staff_call(client, "evaluate", ["demo"])
+    settled(app, kind, out)
     return kind, out, any(app.services.reports_dir.glob("*.md"))
 
 
@@ -204,11 +231,13 @@ def test_logins_and_actions_are_audited_with_who_and_where(app: Running) -> None
     assert bad.status_code == 400
     with logged_in(app, "somchai", SECRET["editor"]) as client:
         doc_id = add_doc(app, "audited.md", "บันทึกการตรวจสอบ")
-        assert staff_call(client, "delete", [doc_id])[0] == "complete"
+        kind, out = staff_call(client, "delete", [doc_id])
+        job = settled(app, kind, out)
+        assert job is not None and job.user == "somchai"
         assert staff_call(client, "export_feedback", [])[0] == "error"
     recent = [(e.user, e.action, e.target, e.detail) for e in app.services.audit.recent(4)]
     assert recent[0] == ("somchai", "forbidden", "feedback", "export")
-    assert recent[1] == ("somchai", "delete", doc_id, "")
+    assert recent[1] == ("somchai", "delete", doc_id, f"job #{job.id}")
     assert recent[2] == ("somchai", "login", "", "client 127.0.0.1")
     assert recent[3] == ("somchai", "login_failed", "", "client 10.7.0.9")
     assert all(SECRET["editor"] not in str(e) for e in app.services.audit.recent(1000))
