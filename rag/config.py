@@ -86,6 +86,9 @@ class Config:
         glossary: A TOML glossary of abbreviations, synonyms and English terms
             (:mod:`rag.thai.glossary`); empty means the starter list shipped with the
             package.
+        referrals: A TOML list of health-safety referral lines and the questions that
+            call for them (:mod:`rag.answer.referral`); empty means the starter rules
+            (1669, 1323, ask a doctor or pharmacist).
         answer_workers: Answers computed at once by the web app (other questions wait in
             Gradio's queue); 0 picks a number from the machine's CPU count
             (:func:`rag.web.answering.answer_workers`).
@@ -135,6 +138,7 @@ class Config:
     login_lockout_max_seconds: float = 3600.0
     feedback_retention_days: int = 90
     glossary: str = ""
+    referrals: str = ""
     answer_workers: int = 0
     ask_per_minute: float = 30.0
     ask_burst: int = 10

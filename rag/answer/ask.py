@@ -54,14 +54,18 @@ def stream_answer(
         where: Metadata filter for retrieval (see :func:`rag.index.filters.check_where`).
 
     Yields:
-        Text pieces, then exactly one ``Answer`` (its ``text`` is the full text).
+        Text pieces, then exactly one ``Answer`` (its ``text`` is the full text; its
+        ``notice`` carries any health-safety referral line, :mod:`rag.answer.referral`).
 
     Raises:
         InputError: The question is empty, or too long (a ``TooLargeError``: over
             ``max_question_chars`` or the embedder's token window); control
             characters are removed first (:mod:`rag.answer.question`).
     """
-    yield from answerer_for(index).stream(question, history, where)
+    settings = AnswerSettings.from_config(index.cfg)
+    answerer = make_answerer(settings, Services.of(index, settings.retrieval))
+    for item in answerer.stream(question, history, where):
+        yield settings.referrals.apply(item, question) if isinstance(item, Answer) else item
 
 
 def answer(

@@ -8,8 +8,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
+from rag.answer.referral import Referrals
 from rag.config import Config
 from rag.search.settings import RetrievalSettings
 
@@ -57,6 +59,7 @@ class AnswerSettings:
         retrieval: How passages are retrieved (``k`` of them for an answer).
         llm: The LLM endpoint (its ``base_url`` is empty in extractive mode).
         max_question_chars: Longer questions are refused (``max_question_chars``).
+        referrals: Health-safety referral lines (``referrals``).
     """
 
     max_chars: int
@@ -64,6 +67,7 @@ class AnswerSettings:
     retrieval: RetrievalSettings
     llm: LlmSettings
     max_question_chars: int = 1000
+    referrals: Referrals = field(default_factory=Referrals)
 
     @classmethod
     def from_config(cls, cfg: Config) -> AnswerSettings:
@@ -74,4 +78,5 @@ class AnswerSettings:
             retrieval=RetrievalSettings.from_config(cfg),
             llm=LlmSettings.from_config(cfg),
             max_question_chars=cfg.max_question_chars,
+            referrals=Referrals.load(Path(cfg.referrals) if cfg.referrals else None),
         )
