@@ -5,8 +5,13 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
+from rag.answer.ask import answer
 from rag.answer.terms import matches
+from rag.answer.year_flag import flag_year
+from rag.data import Answer, Citation
+from rag.index.index import Index
 from rag.thai.years import BE_OFFSET, expand_years, to_be, year_equivalents, years_in
+from tests.test_answer import qa_dir, qa_index  # noqa: F401  (fixtures)
 
 THAI_DIGITS = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
 
@@ -47,3 +52,21 @@ def test_answer_terms_match_a_year_in_either_era() -> None:
     text = "ตั้งเป้าหมายให้ลดลงเหลือร้อยละ 15 ภายในปี ๒๕๗๐"
     assert matches("2027", text) and matches("2570", text)
     assert not matches("2026", text) and not matches("2571", text)
+
+
+def test_an_answer_about_another_year_says_so(qa_index: Index) -> None:  # noqa: F811
+    # the document gives 2566 and 2567 participants; 2565 is a near miss
+    near = answer("ปี 2565 มีผู้ร่วมงดเหล้าตลอดพรรษากี่คน", qa_index)
+    assert near.refused or "ไม่ใช่ปี 2565" in near.notice
+    same = answer("ปี 2024 มีผู้ร่วมงดเหล้าตลอดพรรษากี่คน", qa_index)  # 2024 C.E. is 2567
+    assert not same.refused and "1.5" in same.text and "ไม่ใช่" not in same.notice
+
+
+def test_the_year_notice_names_both_years() -> None:
+    cite = Citation(1, "d", "ผลสำรวจ", "s", 1, "c", "ปี 2567 ผู้ใช้ 61,000 คน", 0, 24, 0.9)
+    flagged = flag_year(Answer("ปี 2567 ผู้ใช้ 61,000 คน [1]", (cite,), 0.7, False), "ปี 2566")
+    assert "2567" in flagged.notice and "2566" in flagged.notice
+    kept = flag_year(Answer("ปี 2567 ผู้ใช้ 61,000 คน [1]", (cite,), 0.7, False), "ค.ศ. 2024")
+    assert kept.notice == ""
+    no_year = Citation(1, "d", "t", "s", 1, "c", "ผู้ใช้ 61,000 คน", 0, 16, 0.9)
+    assert flag_year(Answer("… [1]", (no_year,), 0.7, False), "ปี 2566").notice == ""

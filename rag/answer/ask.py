@@ -18,6 +18,7 @@ from rag.answer.answerer import LLM_DOWN_NOTICE, Answerer, make_answerer, retrie
 from rag.answer.prompts import REFUSAL
 from rag.answer.services import Services
 from rag.answer.settings import AnswerSettings
+from rag.answer.year_flag import flag_year
 from rag.data import Answer, Turn
 from rag.errors import BackendError
 from rag.index.filters import Where
@@ -55,7 +56,9 @@ def stream_answer(
 
     Yields:
         Text pieces, then exactly one ``Answer`` (its ``text`` is the full text; its
-        ``notice`` carries any health-safety referral line, :mod:`rag.answer.referral`).
+        ``notice`` says when the cited passages give another year than the one asked,
+        :mod:`rag.answer.year_flag`, and carries any health-safety referral line,
+        :mod:`rag.answer.referral`).
 
     Raises:
         InputError: The question is empty, or too long (a ``TooLargeError``: over
@@ -65,7 +68,10 @@ def stream_answer(
     settings = AnswerSettings.from_config(index.cfg)
     answerer = make_answerer(settings, Services.of(index, settings.retrieval))
     for item in answerer.stream(question, history, where):
-        yield settings.referrals.apply(item, question) if isinstance(item, Answer) else item
+        if isinstance(item, Answer):
+            yield settings.referrals.apply(flag_year(item, question), question)
+        else:
+            yield item
 
 
 def answer(

@@ -134,3 +134,19 @@ def expand_years(text: str) -> str:
             if spelling not in present and spelling not in extra:
                 extra.append(spelling)
     return " ".join([text, *extra]) if extra else text
+
+
+def missing_years(asked_in: str, evidence: str) -> tuple[list[int], list[int]]:
+    """Years ``asked_in`` names that ``evidence`` lacks in both eras, and those it has.
+
+    Both lists hold B.E. years in order of mention. The first list is empty when the
+    evidence meets every year asked for (or none was asked).
+
+    >>> missing_years("ปี 2024 สูบบุหรี่ร้อยละเท่าไร", "ปี 2567 ร้อยละ 16.9")
+    ([], [2567])
+    >>> missing_years("ปี 2566 มีผู้ใช้กี่คน", "ในปี 2567 มีผู้ใช้ 61,000 คน")
+    ([2566], [2567])
+    """
+    have = list(dict.fromkeys(y.be for y in years_in(evidence)))
+    asked = dict.fromkeys(y.be for y in years_in(asked_in))
+    return [y for y in asked if y not in have], have
