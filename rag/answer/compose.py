@@ -14,11 +14,13 @@ from collections.abc import Callable, Sequence
 from rag.answer.units import Params, Scored, Unit
 from rag.data import Citation
 from rag.search.retriever import jaccard
+from rag.thai.clauses import closed_end, ends_open
 from rag.thai.match import cached_search_tokens, text_key
 
 CLOSEST_SOURCES = 3
 _HEADING = re.compile(r"^[ \t]*#{1,6}[ \t]+", re.MULTILINE)
 REDUNDANT_JACCARD = 0.7
+CONTINUES = 10.0  # score bonus of the unit that finishes a clause a chosen unit left open
 
 
 def choose(scored: Sequence[Scored], budget: int, params: Params) -> list[Scored]:
@@ -27,9 +29,12 @@ def choose(scored: Sequence[Scored], budget: int, params: Params) -> list[Scored
     Greedy: each round adds the candidate with the highest *adjusted* score, where a
     unit right after a chosen one gets ``neighbour_bonus + next_bonus`` and one right
     before it ``neighbour_bonus``, so the answer grows into a coherent passage around
-    the best sentence. A candidate must reach ``best - keep_ratio * spread``
-    (``spread`` = best minus median score), fit the budget, and not repeat a chosen
-    unit (same normalised text or token Jaccard >= 0.7).
+    the best sentence. A chosen unit that stops inside a clause
+    (:func:`rag.thai.clauses.ends_open`: ``…ในปี``, ``…ร้อยละ``) is followed by the
+    next unit whenever it fits; :func:`compose` trims a run that still ends open. A
+    candidate must reach ``best - keep_ratio * spread`` (``spread`` = best minus median
+    score), fit the budget, and not repeat a chosen unit (same normalised text or
+    token Jaccard >= 0.7).
 
     Args:
         scored: Scored units, best first.
@@ -50,9 +55,16 @@ def choose(scored: Sequence[Scored], budget: int, params: Params) -> list[Scored
     pool = list(scored[1:])
     while pool:
         placed = {(c.unit.hit.chunk.chunk_id, c.unit.position) for c in chosen}
+        open_ends = {(c.unit.hit.chunk.chunk_id, c.unit.position) for c in chosen if _open(c)}
 
-        def adjusted(c: Scored, placed: set[tuple[str, int]] = placed) -> float:
+        def adjusted(
+            c: Scored,
+            placed: set[tuple[str, int]] = placed,
+            open_ends: set[tuple[str, int]] = open_ends,
+        ) -> float:
             cid, pos = c.unit.hit.chunk.chunk_id, c.unit.position
+            if (cid, pos - 1) in open_ends:
+                return c.score + CONTINUES  # the rest of a clause a chosen unit opened
             if (cid, pos - 1) in placed:
                 return c.score + params.neighbour_bonus + params.next_bonus
             if (cid, pos + 1) in placed:
@@ -78,6 +90,11 @@ def choose(scored: Sequence[Scored], budget: int, params: Params) -> list[Scored
         pool.remove(pick)
         used += _cost(pick)
     return chosen
+
+
+def _open(s: Scored) -> bool:
+    """Whether a unit stops inside a clause (before the figure ``ร้อยละ`` introduces…)."""
+    return ends_open(s.unit.text)
 
 
 def _cost(s: Scored) -> int:
@@ -130,6 +147,7 @@ def compose(
     for unit, start, full_end, score in spans:
         chunk = unit.hit.chunk
         quote = chunk.text[start:full_end]
+        quote = quote[: closed_end(quote)]  # a run that stops mid-clause ends before it
         marker = f" [{len(citations) + 1}]"
         if not pieces and len(_flat(quote)) + len(marker) > budget:
             # only a unit with no space to cut at: keep an exact prefix of it

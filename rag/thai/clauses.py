@@ -1,0 +1,97 @@
+"""Where a Thai clause may end: never after a word that opens what follows.
+
+Thai marks clauses with a space, not punctuation, so a space is where a long
+sentence may be cut. But some spaces sit inside a clause: after ``ร้อยละ`` comes
+its figure, after ``จาก`` what something fell from, after ``และ`` the second half
+of a pair. A text that ends on such a word stops mid-clause, before the fact
+it introduces (``…ลดลงจากร้อยละ``). :func:`ends_open` is that rule; the answer
+units are cut and checked with it.
+
+>>> ends_open("อัตราการสูบบุหรี่ลดลงจากร้อยละ")
+True
+>>> ends_open("อัตราการสูบบุหรี่ลดลงจากร้อยละ 19.1")
+False
+"""
+
+from __future__ import annotations
+
+from rag.thai.match import fold, is_number
+from rag.thai.segment import word_tokenize
+
+# Words after which a clause goes on: figure and quantity introducers, prepositions,
+# conjunctions and relative words. A clause does not end on them.
+OPEN_WORDS = frozenset(
+    {
+        # figures and quantities
+        *("ร้อยละ", "จำนวน", "ประมาณ", "ราว", "กว่า", "เกือบ", "เหลือ", "อยู่ที่", "เฉลี่ย"),
+        *("รวม", "มากกว่า", "น้อยกว่า", "สูงกว่า", "ต่ำกว่า", "เพียง", "ละ"),
+        *("คิดเป็น", "เท่ากับ", "ไม่เกิน", "อย่างน้อย"),
+        # dates
+        *("ปี", "พ.ศ.", "ค.ศ.", "เดือน", "วันที่", "ภายใน", "ภายในปี", "ตั้งแต่", "ถึง", "จนถึง"),
+        # prepositions and linking verbs
+        *("จาก", "ของ", "ใน", "แก่", "กับ", "สู่", "โดย", "เพื่อ", "แด่", "เป็น"),
+        *("คือ", "ได้แก่", "ว่า", "ที่", "ซึ่ง", "อัน", "ระหว่าง", "ต่อการ"),
+        # conjunctions
+        *("และ", "หรือ", "แต่", "จึง", "เพราะ", "เนื่องจาก", "เมื่อ", "หาก", "ถ้า", "ทั้ง"),
+        *("รวมถึง", "รวมทั้ง", "ตลอดจน", "กระทั่ง", "แม้", "ส่วน", "ขณะที่", "โดยเฉพาะ"),
+        # English, for mixed text
+        *("of", "from", "to", "and", "or", "the", "a", "an", "in", "by", "with", "for"),
+    }
+)
+_OPEN_MARKS = "(:–-—,/[{“\"'‘"
+_UNITS_AFTER_NUMBERS = frozenset({"ปี", "เดือน"})  # "15 ปี" is closed, "ภายในปี" is not
+
+
+def last_words(text: str, n: int = 2) -> list[str]:
+    """The last ``n`` words of ``text`` (folded), fewer when it has fewer.
+
+    >>> last_words("ภายในปี 2570 "), last_words("ลดลงจากร้อยละ", 1)
+    (['ปี', '2570'], ['ร้อยละ'])
+    """
+    tail = fold(text).rstrip()[-60:]
+    return [w for w in word_tokenize(tail) if w.strip()][-n:]
+
+
+def ends_open(text: str) -> bool:
+    """Whether ``text`` stops inside a clause: on an opening word or mark.
+
+    >>> ends_open("ลดลงเหลือ"), ends_open("ภายในปี 2570"), ends_open("ได้แก่ (1)")
+    (True, False, False)
+    >>> ends_open("เยาวชนอายุ 15 ปี"), ends_open("เป้าหมายภายในปี"), ends_open("")
+    (False, True, False)
+    """
+    stripped = text.rstrip()
+    if not stripped:
+        return False
+    if stripped[-1] in _OPEN_MARKS:
+        return True
+    words = last_words(stripped)
+    if words[-1] in _UNITS_AFTER_NUMBERS and len(words) > 1 and is_number(words[-2]):
+        return False
+    return words[-1] in OPEN_WORDS
+
+
+def closed_end(text: str, max_trim: float = 0.4) -> int:
+    """Where ``text`` should end so that it does not stop inside a clause.
+
+    ``len(text)`` when it already ends closed; else the end of the longest prefix that
+    ends at a space and is closed, trimming at most ``max_trim`` of the text (then the
+    text is kept whole: a long open clause is better than a stump).
+
+    >>> t = "ต่อเนื่อง 60 วัน ในปี"
+    >>> t[: closed_end(t)]
+    'ต่อเนื่อง 60 วัน'
+    >>> closed_end("ลดลงเหลือร้อยละ 15") == len("ลดลงเหลือร้อยละ 15")
+    True
+    """
+    if not ends_open(text):
+        return len(text)
+    floor = len(text) * (1.0 - max_trim)
+    end = len(text)
+    while True:
+        space = max(text.rfind(" ", 0, end), text.rfind("\n", 0, end))
+        if space <= 0 or space < floor:
+            return len(text)
+        end = len(text[:space].rstrip())
+        if end and not ends_open(text[:end]):
+            return end
