@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 
 from rag.answer.claims import split_claims, strip_markers
+from rag.thai.clauses import ends_open
 from rag.thai.match import compact, search_tokens
 
 Judge = Callable[[str, str], bool]
@@ -77,6 +78,20 @@ def refusal_accuracy(refused: Sequence[bool]) -> float | None:
 def false_refusal_rate(refused: Sequence[bool]) -> float | None:
     """Share of *answerable* questions the system declined (lower is better)."""
     return sum(refused) / len(refused) if refused else None
+
+
+def mid_clause(quotes: Sequence[str]) -> float | None:
+    """1.0 when a cited passage of an answer stops inside a clause, else 0.0.
+
+    "Inside a clause" is :func:`rag.thai.clauses.ends_open`: on a word that opens
+    what follows (``…ลดลงจากร้อยละ``). ``None`` for an answer without citations.
+
+    >>> mid_clause(["อัตราการสูบบุหรี่ลดลงจากร้อยละ"]), mid_clause(["ลดลงเหลือร้อยละ 15"])
+    (1.0, 0.0)
+    """
+    if not quotes:
+        return None
+    return float(any(ends_open(q) for q in quotes))
 
 
 def groundedness(text: str, passages: Mapping[int, str], judge: Judge) -> float | None:

@@ -157,6 +157,7 @@ def aggregate(results: list[dict[str, Any]]) -> dict[str, float | None]:
     out["refusal_accuracy"] = refusal_accuracy([r["refused"] for r in unanswerable])
     out["false_refusals"] = false_refusal_rate([r["refused"] for r in answerable])
     out["groundedness"] = mean_defined(r["metrics"].get("groundedness") for r in given)
+    out["mid_clause_endings"] = mean_defined(r["metrics"].get("mid_clause") for r in given)
     out["latency_p50_s"] = totals.get("p50")
     out["latency_p95_s"] = totals.get("p95")
     return out

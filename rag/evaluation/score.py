@@ -17,7 +17,7 @@ from rag.answer.followup import resolve
 from rag.answer.services import Services
 from rag.answer.verify import is_supported
 from rag.data import Answer, Citation, Hit, Turn
-from rag.evaluation.answer_metrics import containment, groundedness, token_f1
+from rag.evaluation.answer_metrics import containment, groundedness, mid_clause, token_f1
 from rag.evaluation.metrics import (
     Location,
     citation_precision,
@@ -111,6 +111,7 @@ def score_question(
         }
     if not ans.refused:
         metrics["groundedness"] = groundedness(ans.text, passages, judge)
+        metrics["mid_clause"] = mid_clause([c.quote for c in ans.citations])
     return {
         "id": question.id,
         "question": question.question,
