@@ -14,4 +14,8 @@ unspaced Thai. Import from the modules:
   index tokens).
 - :mod:`rag.thai.years` — Buddhist-Era and Common-Era years as one year (B.E. =
   C.E. + 543), for keyword search and number matching.
+- :mod:`rag.thai.glossary` — spellings of one meaning (abbreviations, full names,
+  English terms), for expanding questions that are not mostly Thai.
+- :mod:`rag.thai.clauses` — where a Thai clause may end (not after ``ร้อยละ``,
+  ``จาก``, ``และ``…), for answer units and the mid-clause check.
 """
