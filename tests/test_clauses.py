@@ -1,0 +1,61 @@
+"""Answers never stop inside a clause (rag.thai.clauses, rag.answer.compose)."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.answer.compose import choose, compose
+from rag.answer.units import PARAMS, Scored, Unit
+from rag.data import Chunk, Hit
+from rag.thai.clauses import closed_end, ends_open
+
+TEXT = "ก้าวท้าใจชวนคนไทยเดินวันละ 8,000 ก้าว ต่อเนื่อง 60 วัน ในปี 2567 มีผู้ลงทะเบียน 1.85 ล้านคน"
+CUT = TEXT.index("2567")
+
+
+HIT = Hit(Chunk("c1", "d1", 1, 0, len(TEXT), TEXT), "ก้าวท้าใจ", 0.5, "both")
+OTHER = "การนอนหลับที่ดีช่วยให้ร่างกายฟื้นตัว"
+OTHER_HIT = Hit(Chunk("c2", "d2", 1, 0, len(OTHER), OTHER), "การนอน", 0.4, "both")
+
+
+def scored(position: int, start: int, end: int, score: float, hit: Hit = HIT) -> Scored:
+    return Scored(Unit(hit, 0, position, start, end), 0.8, 0.5, 0.5, score)
+
+
+@pytest.mark.parametrize(
+    ("text", "is_open"),
+    [
+        ("ลดลงจากร้อยละ", True),
+        ("ต่อเนื่อง 60 วัน ในปี", True),
+        ("เยาวชนและ", True),
+        ("ภายในปี 2570", False),
+        ("เยาวชนอายุ 15 ปี", False),
+        ("มีผู้ลงทะเบียน 1.85 ล้านคน", False),
+        ("โครงการ (", True),
+    ],
+)
+def test_open_endings(text: str, is_open: bool) -> None:
+    assert ends_open(text) is is_open
+
+
+def test_the_unit_that_finishes_an_open_clause_is_chosen_next() -> None:
+    first, rest = scored(0, 0, CUT - 1, 1.0), scored(1, CUT, len(TEXT), 0.0)
+    # other passages score so that the floor sits above `rest`, which has no score of its own
+    median_pad = [scored(i, 0, len(OTHER), 0.9, OTHER_HIT) for i in range(3)]
+    chosen = choose([first, *median_pad, rest], 300, PARAMS)
+    assert rest in chosen
+    text, _ = compose(chosen, 300)
+    assert "ในปี 2567 มีผู้ลงทะเบียน 1.85 ล้านคน" in text
+
+
+def test_a_run_left_open_by_the_budget_is_trimmed_to_its_last_clause() -> None:
+    first = scored(0, 0, CUT - 1, 1.0)
+    text, citations = compose([first], 300)
+    assert text.endswith("ต่อเนื่อง 60 วัน [1]")
+    assert TEXT[citations[0].start : citations[0].end] == citations[0].quote
+    assert not ends_open(citations[0].quote)
+
+
+def test_trimming_never_cuts_most_of_the_text() -> None:
+    t = "จาก ร้อยละ"
+    assert closed_end(t) == len(t)  # nothing closed is left: kept whole
