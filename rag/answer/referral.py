@@ -19,11 +19,10 @@ from __future__ import annotations
 import dataclasses
 import tomllib
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 from rag.data import Answer
+from rag.datafiles import data_text, parsed
 from rag.errors import ConfigError
 from rag.thai.glossary import spelling_in
 
@@ -95,19 +94,7 @@ class Referrals:
         Raises:
             ConfigError: The file cannot be read or holds no valid rules.
         """
-        if path is None:
-            starter = resources.files("rag.answer") / "data" / STARTER
-            return _parsed(starter.read_text(encoding="utf-8"), STARTER)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise _bad(str(path), str(exc)) from exc
-        return _parsed(text, str(path))
-
-
-@lru_cache(maxsize=8)
-def _parsed(text: str, source: str) -> Referrals:
-    return Referrals.parse(text, source)
+        return parsed(cls.parse, *data_text(path, "rag.answer", STARTER, _bad))
 
 
 def _bad(source: str, why: str) -> ConfigError:

@@ -23,9 +23,9 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from importlib import resources
 from pathlib import Path
 
+from rag.datafiles import data_text, parsed
 from rag.errors import ConfigError
 from rag.thai.match import fold
 from rag.thai.segment import is_thai
@@ -133,19 +133,7 @@ class Glossary:
         Raises:
             ConfigError: The file cannot be read or is not a glossary.
         """
-        if path is None:
-            starter = resources.files("rag.thai") / "data" / STARTER
-            return _parsed(starter.read_text(encoding="utf-8"), STARTER)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise _bad(str(path), str(exc)) from exc
-        return _parsed(text, str(path))
-
-
-@lru_cache(maxsize=8)
-def _parsed(text: str, source: str) -> Glossary:
-    return Glossary.parse(text, source)
+        return parsed(cls.parse, *data_text(path, "rag.thai", STARTER, _bad))
 
 
 def _bad(source: str, why: str) -> ConfigError:
