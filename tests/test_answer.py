@@ -14,6 +14,7 @@ import pytest
 
 from rag.answer.answerer import ExtractiveAnswerer, LlmAnswerer, make_answerer
 from rag.answer.ask import LLM_DOWN_NOTICE, REFUSAL, answer, stream_answer
+from rag.answer.prompts import QUOTED_IN_THAI
 from rag.answer.services import Services
 from rag.answer.settings import AnswerSettings
 from rag.cli.ask import answer_json
@@ -314,3 +315,30 @@ def test_answerers_take_their_settings_explicitly(qa_dir: Path) -> None:
         assert isinstance(wrapped, LlmAnswerer) and wrapped.fallback.settings.max_chars == 90
     finally:
         index.close()
+
+
+def test_a_neighbouring_year_is_refused_with_what_the_documents_give(qa_index: Index) -> None:
+    ans = answer("ปี 2565 มีผู้ร่วมงดเหล้าตลอดพรรษากี่คน", qa_index)
+    assert ans.refused and ans.text == REFUSAL
+    assert "2565" in ans.notice and ("2566" in ans.notice or "2567" in ans.notice)
+    assert ans.citations  # the closest passages are still shown
+
+
+def test_a_place_the_documents_do_not_cover_is_refused(qa_index: Index) -> None:
+    ans = answer("จังหวัดเชียงใหม่มีคนสูบบุหรี่ร้อยละเท่าไร", qa_index)
+    assert ans.refused and "เชียงใหม่" in ans.notice
+    assert not answer("คนไทยสูบบุหรี่ร้อยละเท่าไร", qa_index).refused
+
+
+def test_an_english_question_is_answered_from_thai_text(qa_index: Index) -> None:
+    ans = answer("How many minutes of exercise per week do adults need?", qa_index)
+    assert not ans.refused, ans
+    assert "150 นาที" in ans.text
+    assert doc_name(qa_index, ans.citations[0].doc_id) == "activity.md"
+    assert ans.text.endswith(QUOTED_IN_THAI)  # the one-line English note under a Thai quote
+
+
+def test_the_answer_opens_with_the_clause_that_gives_the_figure(qa_index: Index) -> None:
+    ans = answer("ปี 2567 มีผู้ร่วมงดเหล้าตลอดพรรษากี่คน", qa_index)
+    first = ans.text.split("[1]")[0]
+    assert "1.5 ล้านคน" in first, ans.text

@@ -40,13 +40,15 @@ from collections.abc import Sequence
 import numpy as np
 
 from rag.answer.compose import choose, closest_sources, compose
+from rag.answer.constraints import gap, window
 from rag.answer.prompts import QUOTED_IN_THAI, REFUSAL
 from rag.answer.services import Services
 from rag.answer.settings import AnswerSettings
-from rag.answer.terms import Terms, coverage, idf_weights, matches, query_terms, unit_spans
+from rag.answer.terms import Terms, coverage, evidence_terms, matches, unit_spans
 from rag.answer.units import PARAMS, Params, Scored, Unit
 from rag.data import Answer, Hit
 from rag.index.embedding import Embeddings, cosines
+from rag.thai.asks import asked_figure, gives_figure
 from rag.thai.match import is_mostly_thai
 
 logger = logging.getLogger(__name__)
@@ -83,6 +85,8 @@ def score_units(
     embeddings: Embeddings,
     query_vector: Sequence[float] | np.ndarray,
     params: Params = PARAMS,
+    *,
+    question: str = "",
 ) -> list[Scored]:
     """Score units against the question, best first.
 
@@ -92,6 +96,8 @@ def score_units(
         embeddings: The index's embedding service.
         query_vector: The question's query embedding.
         params: Tunables.
+        question: The question: a unit that gives the kind of figure it asks for
+            (:func:`rag.thai.asks.asked_figure`) gets ``w_figure``.
 
     Returns:
         Scored units, best first.
@@ -109,12 +115,15 @@ def score_units(
         for cid, text in chunks.items()
     }
     dense = _cosines([u.text for u in units], embeddings, query_vector)
+    kind = asked_figure(question)
     scored = []
     for unit, sim in zip(units, dense, strict=True):
         cid = unit.hit.chunk.chunk_id
         cover = coverage(terms, unit.text)
+        figure = kind is not None and gives_figure(kind, unit.text, question)
         score = (
-            params.w_dense * sim
+            params.w_figure * figure
+            + params.w_dense * sim
             + params.w_cover * cover
             + params.w_passage_dense * passage_dense[cid]
             + params.w_passage_cover * passage_cover[cid]
@@ -167,25 +176,23 @@ def extract(
     budget = settings.max_chars
     room = budget - 6 - params.min_unit  # a unit may grow by a crumb of up to min_unit
     fit = dataclasses.replace(params, max_unit=max(1, min(params.max_unit, room)))
-    terms = idf_weights(services.bm25, query_terms(query, settings.retrieval.glossary))
+    terms = evidence_terms(services.bm25, query, settings.retrieval.glossary)
     units = collect_units(hits, fit)
-    scored = score_units(terms, units, services.embeddings, query_vector, params)
+    scored = score_units(terms, units, services.embeddings, query_vector, params, question=query)
 
     if not scored:
         return Answer(REFUSAL, (), 0.0, True)
-    foreign = not is_mostly_thai(query)
-    if foreign:
-        params = dataclasses.replace(
-            params,
-            cover_weight=params.foreign_cover_weight,
-            passage_weight=params.foreign_passage_weight,
-        )
     confidence = round(evidence(scored[0], params), 4)
     threshold = settings.refuse_threshold
     if confidence < threshold:
         logger.info("refused: evidence %.3f < %.3f", confidence, threshold)
         return Answer(REFUSAL, closest_sources(scored, services.source_of), confidence, True)
     text, citations = compose(choose(scored, budget, params), budget, services.source_of)
-    if foreign:
+    unmet = gap(query, "\n".join([window(scored[0]), *(c.quote for c in citations)]))
+    if unmet:
+        logger.info("refused: %s", unmet)
+        sources = closest_sources(scored, services.source_of)
+        return Answer(REFUSAL, sources, confidence, True, notice=unmet)
+    if not is_mostly_thai(query):
         text = f"{text}\n{QUOTED_IN_THAI}"
     return Answer(text, citations, confidence, False)

@@ -26,7 +26,7 @@ from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
 from rag.index.bm25 import ThaiBM25
-from rag.thai.glossary import Glossary, spelling_in, spelling_key
+from rag.thai.glossary import Glossary, spelling_in, spelling_key, stem
 from rag.thai.match import (
     cached_search_tokens,
     fold,
@@ -78,7 +78,8 @@ def query_terms(question: str, glossary: Glossary | None = None) -> list[str]:
     for group in glossary.mentioned(question):
         keys = list(dict.fromkeys(spelling_key(s) for s in group))
         words = {w for k in keys if not any(map(is_thai, k)) for w in k.split()}
-        covered = [i for i, t in enumerate(out) if t in keys or t in words]
+        stems = {stem(w) for w in words}
+        covered = [i for i, t in enumerate(out) if t in keys or t in words or stem(t) in stems]
         if covered:
             out[covered[0]] = ALTERNATIVES.join(keys)
             out = [t for i, t in enumerate(out) if i not in covered[1:]]
@@ -126,6 +127,31 @@ def idf_weights(bm25: ThaiBM25, terms: Iterable[str]) -> dict[str, float]:
         found = max(df[v] for a in t.split(ALTERNATIVES) for v in year_equivalents(a))
         weights[t] = math.log(1.0 + (n - found + 0.5) / (found + 0.5))
     return weights
+
+
+def evidence_terms(bm25: ThaiBM25, question: str, glossary: Glossary | None) -> dict[str, float]:
+    """The question's terms (:func:`query_terms`) with their IDF weights, for evidence.
+
+    For a question that is not mostly Thai, an English word that no passage holds
+    and that the glossary does not translate is dropped: over Thai documents its
+    absence says nothing about a passage, and its weight would veto every answer.
+
+    >>> from rag.data import Chunk
+    >>> bm = ThaiBM25()
+    >>> bm.add([(Chunk("c1", "d1", 1, 0, 9, "คนไทยสูบบุหรี่ ปี 2567"), {})])
+    >>> g = Glossary((("สูบบุหรี่", "smoking", "smoked"),))
+    >>> sorted(evidence_terms(bm, "How many adults smoked in 2024?", g))
+    ['2024', 'สูบบุหรี่|smoking|smoked']
+    """
+    weights = idf_weights(bm25, query_terms(question, glossary))
+    if is_mostly_thai(question):
+        return weights
+    df = document_frequencies(bm25)
+    return {
+        t: w
+        for t, w in weights.items()
+        if ALTERNATIVES in t or not t.isascii() or any(c.isdigit() for c in t) or df[t] > 0
+    }
 
 
 def matches(term: str, text: str) -> bool:

@@ -28,11 +28,15 @@ class Params:
         w_rank: Weight of the chunk's retrieval rank prior ``1 / (1 + rank)``.
         w_numbers: Weight of the share of the question's numbers (years, figures)
             found in the unit's chunk.
+        w_figure: Bonus of a unit that gives the kind of figure the question asks
+            for (a count, a percentage, a date: :mod:`rag.thai.asks`).
         keep_ratio: A unit joins the answer when its adjusted score is at least
             ``best - keep_ratio * spread`` (``spread`` = best minus median).
-        neighbour_bonus: Added to the score of a unit next to a chosen one.
-        next_bonus: Added again when it follows a chosen one (answers often
-            start the sentence after the one that repeats the question).
+        neighbour_bonus: Added to the score of a unit next to a chosen one (0: a
+            unit before the answering one gets no pull, so the answer opens with
+            the sentence that answers; demo containment 0.765 to 0.792).
+        next_bonus: Added again when it follows a chosen one: the answer goes on
+            with what the answering sentence leads into (its figure, its reason).
         max_unit: Longest unit in characters (longer sentences are cut at spaces).
         min_unit: Shorter units are joined to the next one.
         dense_floor: Cosine mapped to 0 in the evidence.
@@ -42,10 +46,6 @@ class Params:
             is the scaled cosine).
         number_penalty: Share of the evidence lost when a number of the question
             is missing from the best unit's chunk.
-        foreign_cover_weight: ``cover_weight`` for a question that is not mostly
-            Thai: only its glossary terms and numbers can match Thai text, so the
-            multilingual dense similarity carries more of the evidence.
-        foreign_passage_weight: ``passage_weight`` for such a question.
     """
 
     w_dense: float = 1.0
@@ -54,9 +54,10 @@ class Params:
     w_passage_cover: float = 0.2
     w_rank: float = 0.1
     w_numbers: float = 0.5
+    w_figure: float = 0.25
     keep_ratio: float = 1.0
-    neighbour_bonus: float = 0.1
-    next_bonus: float = 0.05
+    neighbour_bonus: float = 0.0
+    next_bonus: float = 0.15
     max_unit: int = 150
     min_unit: int = 40
     dense_floor: float = 0.75
@@ -64,8 +65,6 @@ class Params:
     cover_weight: float = 0.4
     passage_weight: float = 0.2
     number_penalty: float = 0.5
-    foreign_cover_weight: float = 0.2
-    foreign_passage_weight: float = 0.1
 
 
 PARAMS = Params()

@@ -24,10 +24,12 @@ import tomllib
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
+from typing import Any
 
 from rag.datafiles import data_text, parsed
 from rag.errors import ConfigError
 from rag.thai.match import fold
+from rag.thai.places import place_groups
 from rag.thai.segment import is_thai
 
 STARTER = "glossary.toml"
@@ -49,6 +51,37 @@ def _pattern(key: str) -> re.Pattern[str]:
     if any(map(is_thai, key)):
         return re.compile(body)
     return re.compile(rf"(?<![\w.]){body}(?!\w)")
+
+
+@lru_cache(maxsize=1)
+def _english_stemmer() -> Any:
+    import snowballstemmer  # loaded on first use
+
+    return snowballstemmer.stemmer("english")
+
+
+_ENGLISH_WORD = re.compile(r"[a-z]+")  # Latin letters only: never applied to Thai
+
+
+@lru_cache(maxsize=8192)
+def stem(word: str) -> str:
+    """The English stem of a lower-case word (Snowball); other words unchanged.
+
+    >>> stem("smoked"), stem("smoking"), stem("deaths"), stem("บุหรี่")
+    ('smoke', 'smoke', 'death', 'บุหรี่')
+    """
+    if not word.isascii() or not word.isalpha():
+        return word
+    return str(_english_stemmer().stemWord(word))
+
+
+def stemmed(text: str) -> str:
+    """Folded ``text`` with each English word replaced by its stem (Thai untouched).
+
+    >>> stemmed("How many people DIED while smoking ในปี 2567?")
+    'how mani peopl die while smoke ในปี 2567?'
+    """
+    return _ENGLISH_WORD.sub(lambda m: stem(m.group()), fold(text))
 
 
 def spelling_in(spelling: str, text: str) -> bool:
@@ -79,6 +112,20 @@ class Glossary:
     def _patterns(self) -> tuple[tuple[tuple[re.Pattern[str], str], ...], ...]:
         return tuple(tuple((_pattern(spelling_key(s)), s) for s in group) for group in self.groups)
 
+    @cached_property
+    def _stem_patterns(self) -> tuple[tuple[re.Pattern[str], ...], ...]:
+        """Each group's English spellings, stemmed, to find ``smoked`` by ``smoking``."""
+        return tuple(
+            tuple(_pattern(stemmed(spelling_key(s))) for s in group if spelling_key(s).isascii())
+            for group in self.groups
+        )
+
+    def _found(self, folded: str, stems: str) -> list[bool]:
+        return [
+            any(p.search(folded) for p, _ in patterns) or any(p.search(stems) for p in stem_pats)
+            for patterns, stem_pats in zip(self._patterns, self._stem_patterns, strict=True)
+        ]
+
     def mentioned(self, text: str) -> list[tuple[str, ...]]:
         """The groups that ``text`` mentions (by any spelling), in glossary order.
 
@@ -86,12 +133,8 @@ class Glossary:
         >>> g.mentioned("ป้องกัน NCDs อย่างไร")
         [('ncds', 'โรคไม่ติดต่อเรื้อรัง')]
         """
-        folded = fold(text)
-        return [
-            group
-            for group, patterns in zip(self.groups, self._patterns, strict=True)
-            if any(p.search(folded) for p, _ in patterns)
-        ]
+        found = self._found(fold(text), stemmed(text))
+        return [group for group, hit in zip(self.groups, found, strict=True) if hit]
 
     def expand(self, text: str) -> str:
         """``text`` followed by the spellings of the groups it mentions that it lacks.
@@ -100,8 +143,9 @@ class Glossary:
         """
         folded = fold(text)
         extra: list[str] = []
-        for patterns in self._patterns:
-            if any(p.search(folded) for p, _ in patterns):
+        found = self._found(folded, stemmed(text))
+        for patterns, hit in zip(self._patterns, found, strict=True):
+            if hit:
                 missing = [s for p, s in patterns if not p.search(folded) and s not in extra]
                 extra.extend(missing)
         return " ".join([text, *extra]) if extra else text
@@ -128,12 +172,20 @@ class Glossary:
     def load(cls, path: Path | None = None) -> Glossary:
         """The glossary in ``path``, or the starter list shipped with the package.
 
-        A file is read again only when it changed (staff may edit it while the app runs).
+        Thailand's provinces and regions in Thai and English (:mod:`rag.thai.places`)
+        follow the file's groups, so "Chiang Mai" is searched as เชียงใหม่. A file is
+        read again only when it changed (staff may edit it while the app runs).
 
         Raises:
             ConfigError: The file cannot be read or is not a glossary.
         """
-        return parsed(cls.parse, *data_text(path, "rag.thai", STARTER, _bad))
+        return _with_places(parsed(cls.parse, *data_text(path, "rag.thai", STARTER, _bad)))
+
+
+@lru_cache(maxsize=8)
+def _with_places(glossary: Glossary) -> Glossary:
+    """``glossary`` followed by the place groups (one object per parsed file)."""
+    return Glossary(glossary.groups + place_groups(), glossary.source)
 
 
 def _bad(source: str, why: str) -> ConfigError:

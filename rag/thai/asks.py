@@ -1,0 +1,83 @@
+"""What kind of figure a question asks for, and whether a passage gives one.
+
+"กี่คน", "ร้อยละเท่าไร", "เมื่อไร", "How many …" ask for a figure: a count or an
+amount, a percentage, or a date. An answer to such a question should open with the
+clause that holds the figure, not with the sentence that introduces it. The
+question words are Thai (with chat spellings) and English; a figure is a number
+other than those the question itself gives (its years, its ages).
+
+>>> asked_figure("ปี 2567 คนไทยสูบบุหรี่ร้อยละเท่าไร"), asked_figure("อสม. มีกี่คน")
+('percent', 'count')
+>>> asked_figure("โครงการเริ่มเมื่อไหร่"), asked_figure("What is Active Break?")
+('date', None)
+>>> gives_figure("count", "ปี 2567 มีผู้ลงทะเบียน 18,900 คน", "ปี 2567 มีกี่คน")
+True
+>>> gives_figure("count", "ในปี 2567 โครงการขยายไปทั่วประเทศ", "ปี 2567 มีกี่คน")
+False
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from rag.thai.match import fold
+from rag.thai.normalize import fold_digits
+from rag.thai.years import years_in
+
+Figure = Literal["count", "percent", "date"]
+
+_PERCENT_ASK = re.compile(
+    r"ร้อยละ\s*(เท่า|กี่)|กี่\s*(เปอร์เซ็นต์|%)|what\s+(percentage|share|proportion|percent)"
+)
+_DATE_ASK = re.compile(
+    r"เมื่อ\s*(ไร|ไหร่|ใด)|วันที่\s*(เท่า|ไหน|ใด)|วันไหน|วันใด|ปี\s*(ไหน|ใด)|พ\.?ศ\.?\s*(ไหน|ใด)|"
+    r"\bwhen\b|what\s+(date|year|day)|which\s+(date|year|day)"
+)
+_COUNT_ASK = re.compile(r"กี่|เท่า\s*(ไร|ไหร่|ใด)|\bhow\s+(many|much|long|old)\b")
+
+_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
+_PERCENT = re.compile(r"(ร้อยละ|percent)\s*\d|\d\s*(%|เปอร์เซ็นต์)")
+_MONTHS = frozenset(
+    {
+        *("มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน", "กรกฎาคม"),
+        *("สิงหาคม", "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม", "ม.ค.", "ก.พ.", "มี.ค."),
+        *("เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค."),
+    }
+)
+
+
+def asked_figure(question: str) -> Figure | None:
+    """The kind of figure ``question`` asks for, or ``None`` (a what, who or how question)."""
+    text = fold(question)
+    if _PERCENT_ASK.search(text):
+        return "percent"
+    if _DATE_ASK.search(text):
+        return "date"
+    if _COUNT_ASK.search(text):
+        return "count"
+    return None
+
+
+def _new_numbers(text: str, question: str) -> list[str]:
+    """Numbers of ``text`` that the question does not give itself (its years, its ages)."""
+    given = set(_NUMBER.findall(fold_digits(question)))
+    given |= {str(y.be) for y in years_in(question)} | {str(y.ce) for y in years_in(question)}
+    return [n for n in _NUMBER.findall(fold_digits(text)) if n not in given]
+
+
+def gives_figure(kind: Figure, text: str, question: str) -> bool:
+    """Whether ``text`` gives a figure of ``kind`` that ``question`` does not already hold.
+
+    >>> gives_figure("percent", "ร้อยละ 16.9 ของผู้ใหญ่", "สูบบุหรี่ร้อยละเท่าไร")
+    True
+    >>> gives_figure("date", "จัดขึ้นเมื่อวันที่ 14–15 สิงหาคม 2567", "จัดวันไหน")
+    True
+    """
+    folded = fold_digits(text)
+    if kind == "percent":
+        return bool(_PERCENT.search(folded)) and bool(_new_numbers(text, question))
+    if kind == "date":
+        asked = {y.be for y in years_in(question)}
+        return any(m in text for m in _MONTHS) or any(y.be not in asked for y in years_in(text))
+    return bool(_new_numbers(text, question))
