@@ -97,6 +97,10 @@ class Config:
         ask_burst: Questions a client address may ask at once before that rate applies.
         public_base_url: The app's public address (``https://rag.example.org``) that
             links to ``/doc/{id}`` start with outside the web page; empty: relative links.
+        line_channel_secret: The LINE channel secret that signs webhook calls
+            (``RAG_LINE_CHANNEL_SECRET``); empty turns ``/line/webhook`` off (404).
+        line_channel_token: The LINE channel access token for replies.
+        line_api_base: The LINE Messaging API (tests point it at a loopback stand-in).
     """
 
     index_dir: Path = Path("indexes")
@@ -145,6 +149,9 @@ class Config:
     ask_per_minute: float = 30.0
     ask_burst: int = 10
     public_base_url: str = ""
+    line_channel_secret: str = ""
+    line_channel_token: str = ""
+    line_api_base: str = "https://api.line.me"
 
     def with_(self, **changes: Any) -> Config:
         """Return a validated copy with some fields changed."""
