@@ -82,7 +82,7 @@ class Config:
             after which the growing lockout starts again from ``login_lockout_seconds``.
         login_lockout_seconds: The first lockout; each further one doubles it.
         login_lockout_max_seconds: The longest lockout.
-        feedback_retention_days: Feedback older than this is purged; 0 keeps it forever.
+        feedback_retention_days: Feedback and LINE chat turns older than this are purged; 0: kept.
         glossary: A TOML glossary of abbreviations, synonyms and English terms
             (:mod:`rag.thai.glossary`); empty means the starter list shipped with the
             package.
