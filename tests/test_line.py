@@ -117,8 +117,9 @@ def test_a_signed_question_gets_a_thai_answer_with_sources_and_chips(bot: Bot) -
     assert response.status_code == 200
     reply = bot.line.reply(sent["replyToken"])
     assert SLEEP_ANSWER in texts(reply) and "[1]" in texts(reply)
-    loading = [c for c in bot.line.calls if c.path == LOADING]
-    assert {"chatId": "U-alice", "loadingSeconds": 30} in [c.body for c in loading]
+    calls = [c.body for c in bot.line.calls]
+    shown = calls.index({"chatId": "U-alice", "loadingSeconds": 30})
+    assert shown < calls.index(reply)  # the loading animation comes before the answer
     flex = next(m for m in reply["messages"] if m["type"] == "flex")
     cards = flex["contents"]["contents"]
     assert flex["contents"]["type"] == "carousel" and cards
