@@ -54,6 +54,8 @@ def bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bot]:
             line_channel_token=TOKEN,
             line_api_base=line.url,
             public_base_url=f"http://127.0.0.1:{port}",
+            ask_per_minute=1.0,  # each LINE chat: 3 questions at once, then one a minute
+            ask_burst=3,
         )
         services = open_services(cfg)
         services.library.ensure_folder(root / "docs")
@@ -196,3 +198,11 @@ def test_a_long_answer_is_split_within_lines_limits() -> None:
     assert [m["type"] for m in body["messages"]] == ["text"] * 4 + ["flex"]
     assert body["messages"][0]["text"].startswith("ผู้สูงอายุควรนอนหลับ 👍")
     assert "quickReply" in body["messages"][-1] and "quickReply" not in body["messages"][0]
+
+
+def test_a_chat_asking_too_fast_is_asked_to_wait(bot: Bot) -> None:
+    blanks = [text("U-flood", "   ") for _ in range(5)]  # refused as empty: no answer is computed
+    assert post(bot.url, *blanks).status_code == 200
+    said = sorted(texts(bot.line.reply(e["replyToken"])) for e in blanks)
+    assert said[:3] == ["กรุณาพิมพ์คำถาม"] * 3
+    assert all(s.startswith("ถามถี่เกินไป") for s in said[3:]), said

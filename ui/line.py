@@ -18,6 +18,7 @@ from rag.errors import InputError, SignatureError
 from rag.web.line.bot import LineBot, LineSettings
 from rag.web.line.store import LineStore
 from rag.web.line.webhook import SIGNATURE_HEADER
+from rag.web.ratelimit import RateLimiter
 from rag.web.webchat import example_questions
 from ui import Services
 
@@ -38,6 +39,7 @@ def line_bot(services: Services) -> LineBot | None:
         lock=services.library.lock,
         examples=example_questions(services.sets_dir / "demo.jsonl"),
         in_flight=services.in_flight,
+        limiter=services.limiter or RateLimiter.from_config(services.cfg),
     )
 
 

@@ -6,7 +6,8 @@ the rest, so LINE gets its 200 at once. Up to ``answer_workers`` events are
 handled at a time (:func:`rag.web.answering.answer_workers`); a failure is logged.
 Handling goes by event type (an explicit table): a text message is answered with
 the chat's recent turns as history, after the loading indicator is shown; other
-messages (stickers, images, audio, files) get a polite notice; a 👍/👎 postback is
+messages (stickers, images, audio, files) get a polite notice; a chat asking
+faster than ``ask_per_minute``/``ask_burst`` is asked to wait; a 👍/👎 postback is
 stored in the feedback store; a new follower is greeted with example questions.
 """
 
@@ -21,7 +22,7 @@ from typing import Any
 from rag.answer.ask import stream_answer
 from rag.config import Config
 from rag.data import Answer, Turn
-from rag.errors import BackendError, ConfigError, InputError, RagError
+from rag.errors import BackendError, ConfigError, InputError, RagError, RateLimitedError
 from rag.index.index import Index
 from rag.web.answering import InFlight, answer_workers
 from rag.web.feedback import FeedbackStore
@@ -29,6 +30,7 @@ from rag.web.line import messages as msg
 from rag.web.line.client import LineApi
 from rag.web.line.store import LineStore
 from rag.web.line.webhook import parse_events
+from rag.web.ratelimit import RateLimiter
 from rag.web.rwlock import RWLock
 from rag.web.webchat import rate
 
@@ -105,6 +107,7 @@ class LineBot:
         lock: The library's lock; answers never read the index during a staff write.
         examples: Example questions offered as chips.
         in_flight: Counts answers in progress (shared with the web chat).
+        limiter: Questions each chat may ask (``ask_per_minute``, ``ask_burst``).
     """
 
     def __init__(
@@ -117,6 +120,7 @@ class LineBot:
         lock: RWLock | None = None,
         examples: Sequence[str] = (),
         in_flight: InFlight | None = None,
+        limiter: RateLimiter | None = None,
     ) -> None:
         self.settings = settings
         self.index = index
@@ -125,6 +129,7 @@ class LineBot:
         self.lock = lock
         self.examples = tuple(examples)
         self.in_flight = in_flight or InFlight()
+        self.limiter = limiter
         self.api = LineApi(settings.api_base, settings.channel_token, settings.workers)
         self._pool = ThreadPoolExecutor(settings.workers, thread_name_prefix="line-bot")
         self._by_type: dict[str, Callable[[Any], None]] = {
@@ -182,6 +187,12 @@ class LineBot:
             self._reply(event, [msg.text_message(msg.NOT_TEXT, self._chips(None))])
             return
         chat, one_to_one = chat_of(event.source)
+        try:
+            if self.limiter is not None:
+                self.limiter.check(f"line:{chat}")
+        except RateLimitedError as exc:
+            self._reply(event, [msg.text_message(exc.thai)])
+            return
         if one_to_one:
             try:
                 self.api.loading(chat)
