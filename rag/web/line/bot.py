@@ -233,7 +233,7 @@ class LineBot:
         rating = msg.parse_feedback(data)
         exchange = self.store.exchange(chat, rating[1]) if rating else None
         if rating is None or exchange is None:
-            log.info("LINE postback %r of chat %s ignored", data[:100], chat)
+            log.info("LINE postback %r ignored (unknown, purged or another chat's)", data[:100])
             return
         rate(self.feedback, self.index, exchange, rating[0])
         self._reply(event, [msg.text_message(msg.THANKS)])
