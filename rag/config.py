@@ -82,7 +82,7 @@ class Config:
             after which the growing lockout starts again from ``login_lockout_seconds``.
         login_lockout_seconds: The first lockout; each further one doubles it.
         login_lockout_max_seconds: The longest lockout.
-        feedback_retention_days: Feedback older than this is purged; 0 keeps it forever.
+        feedback_retention_days: Feedback and LINE chat turns older than this are purged; 0: kept.
         glossary: A TOML glossary of abbreviations, synonyms and English terms
             (:mod:`rag.thai.glossary`); empty means the starter list shipped with the
             package.
@@ -95,6 +95,12 @@ class Config:
         ask_per_minute: Questions a client address may ask per minute on average
             (a token bucket); 0 disables the limit.
         ask_burst: Questions a client address may ask at once before that rate applies.
+        public_base_url: The app's public address (``https://rag.example.org``) that
+            links to ``/doc/{id}`` start with outside the web page; empty: relative links.
+        line_channel_secret: The LINE channel secret that signs webhook calls
+            (``RAG_LINE_CHANNEL_SECRET``); empty turns ``/line/webhook`` off (404).
+        line_channel_token: The LINE channel access token for replies.
+        line_api_base: The LINE Messaging API (tests point it at a loopback stand-in).
     """
 
     index_dir: Path = Path("indexes")
@@ -142,6 +148,10 @@ class Config:
     answer_workers: int = 0
     ask_per_minute: float = 30.0
     ask_burst: int = 10
+    public_base_url: str = ""
+    line_channel_secret: str = ""
+    line_channel_token: str = ""
+    line_api_base: str = "https://api.line.me"
 
     def with_(self, **changes: Any) -> Config:
         """Return a validated copy with some fields changed."""

@@ -110,3 +110,7 @@ class RateLimitedError(RagError):
     def __init__(self, subject: str, thai: str, english: str, retry_after: float) -> None:
         super().__init__(subject, thai, english)
         self.retry_after = retry_after
+
+
+class SignatureError(RagError):
+    """A signed call (a LINE webhook) has a missing or wrong signature; nothing is processed."""

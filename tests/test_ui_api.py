@@ -56,9 +56,9 @@ def write_docs(docs: Path) -> None:
 
 
 @contextmanager
-def serve(services: Services) -> Iterator[str]:
-    """The app of ``services`` served on a free loopback port; yields its URL."""
-    port = free_port()
+def serve(services: Services, port: int | None = None) -> Iterator[str]:
+    """The app of ``services`` served on loopback (a free port by default); yields its URL."""
+    port = port or free_port()
     server = uvicorn.Server(
         uvicorn.Config(create_app(services), host="127.0.0.1", port=port, log_level="error")
     )

@@ -1,8 +1,8 @@
 """``python -m ui.app``: index the demo corpus if needed and serve the web app.
 
 Routes: the partner chat at ``/``, the staff area at ``/staff`` (login required;
-its Gradio API refuses calls without the session cookie) and documents at
-``/doc/{doc_id}``, looked up in the manifest by id, never by path. Outside
+its Gradio API refuses calls without the session cookie), ``/line/webhook`` and
+documents at ``/doc/{doc_id}``, looked up by id, never by path. Outside
 ``/staff`` only the routes of :data:`rag.web.surface.PARTNER_ROUTES` answer; every
 other path (Gradio's file cache among them) is a 404.
 """
@@ -46,6 +46,7 @@ from rag.web.staff_jobs import RERUN, EvalPlaces, staff_runners
 from rag.web.surface import is_staff_path, partner_allows
 from rag.web.throttle import GuardedLogin, LoginThrottle, ThrottleSettings
 from ui import Services
+from ui.line import mount_line
 from ui.partner import build_partner
 from ui.staff import build_staff
 from ui.theme import CSS, theme
@@ -198,6 +199,7 @@ def create_app(services: Services) -> FastAPI:
             yield
         finally:
             await asyncio.to_thread(services.worker.stop)
+            await asyncio.to_thread(close_line)
 
     app = FastAPI(
         title="ThaiHealth RAG", docs_url=None, redoc_url=None, openapi_url=None, lifespan=run_jobs
@@ -206,6 +208,8 @@ def create_app(services: Services) -> FastAPI:
     @app.get("/doc/{doc_id}")
     def get_doc(doc_id: str) -> Response:
         return doc_response(services, doc_id)
+
+    close_line = mount_line(app, services)  # POST /line/webhook (ui/line.py)
 
     @app.post("/gradio_api/upload")
     def no_partner_upload() -> Response:

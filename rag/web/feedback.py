@@ -35,7 +35,9 @@ from rag.ingest.loaders.base import display_name
 
 Rating = Literal["up", "down"]
 FILE_NAME = "feedback.sqlite3"
-SECRET_FIELDS = frozenset({"llm_api_key", "staff_password"})
+SECRET_FIELDS = frozenset(
+    {"llm_api_key", "staff_password", "line_channel_secret", "line_channel_token"}
+)
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS feedback(
   id INTEGER PRIMARY KEY AUTOINCREMENT,

@@ -1,9 +1,10 @@
 """The partner surface: an explicit allow-list of what may be reached without a login.
 
-The partner chat, Gradio's front end for it and ``/doc/{id}`` are public; the staff
-area under ``/staff`` has its own login. Every other path is closed, whatever Gradio
-serves there: its file cache (``/gradio_api/file=…``, where staff exports and reports
-land), its proxy, run history, monitoring, and any route a new Gradio version adds.
+The partner chat, Gradio's front end for it, ``/doc/{id}`` and LINE's signed webhook
+are public; the staff area under ``/staff`` has its own login. Every other path is
+closed, whatever Gradio serves there: its file cache (``/gradio_api/file=…``, where
+staff exports and reports land), its proxy, run history, monitoring, and any route a
+new Gradio version adds.
 
 >>> partner_allows("GET", "/doc/3f2a9c")
 True
@@ -11,6 +12,8 @@ True
 False
 >>> partner_allows("POST", "/doc/3f2a9c"), partner_allows("GET", "/assets/../index.py")
 (False, False)
+>>> partner_allows("POST", "/line/webhook"), partner_allows("GET", "/line/webhook")
+(True, False)
 >>> is_staff_path("/staff/gradio_api/info"), is_staff_path("/staff"), is_staff_path("/staffing")
 (True, True, False)
 """
@@ -32,6 +35,8 @@ PARTNER_ROUTES: tuple[tuple[frozenset[str], re.Pattern[str]], ...] = tuple(
         (_GET, rf"/doc/{_SEGMENT}"),
         (_GET, r"/healthz"),
         (_POST, r"/gradio_api/upload"),
+        # LINE's webhook (ui/line.py; signed by LINE, 404 when no channel is configured)
+        (_POST, r"/line/webhook"),
         # the chat page and Gradio's built front end (files of the gradio package)
         (_GET, r"/"),
         (_GET, r"/config/?"),
