@@ -39,6 +39,7 @@ from rag.evaluation.metrics import (
 )
 from rag.evaluation.qsets import QuestionSet
 from rag.evaluation.score import CachedJudge, DocNames, score_question
+from rag.evaluation.subset import write_subset
 from rag.index.index import Index
 from rag.ingest.files import FileResult
 
@@ -55,6 +56,8 @@ ANSWERABLE_METRICS = (
     "containment",
     "containment_all",
 )
+# Folder of ``<index_dir>`` for the article copies of sets that index part of a collection.
+SUBSET_DIR = "sources"
 # Tags that annotate one question (free text) rather than label a group of questions.
 NOTE_TAGS = frozenset({"near"})
 # Reported metrics where lower is better (thresholds for them are maxima).
@@ -108,11 +111,19 @@ def prepare_index(
     on_file: Callable[[FileResult], None] | None = None,
     on_embed: Callable[[int, int], None] | None = None,
 ) -> IngestSummary:
-    """Ingest the set's documents into ``cfg.index_dir`` (incremental)."""
+    """Ingest the set's documents into ``cfg.index_dir`` (incremental).
+
+    A set that indexes only some articles of its collection (``qset.articles``) ingests
+    a copy of those lines, ``<index_dir>/sources/<set>.jsonl``, kept with the index.
+    """
     started = time.perf_counter()
+    sources = list(qset.sources)
+    if qset.articles:
+        copy = cfg.index_dir / SUBSET_DIR / f"{qset.name}.jsonl"
+        sources = [write_subset(qset.sources[0], qset.articles, copy)]
     index = Index(cfg)
     try:
-        report, sync = index.ingest(list(qset.sources), on_file=on_file, on_embed=on_embed)
+        report, sync = index.ingest(sources, on_file=on_file, on_embed=on_embed)
     finally:
         index.close()
     return IngestSummary(

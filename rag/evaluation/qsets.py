@@ -1,68 +1,46 @@
-"""Question sets for ``rag eval``: loading, validation and the XQuAD-th adapter.
+"""Question sets for ``rag eval``: the known sets, reading them and the XQuAD-th adapter.
 
 A set is a JSONL file of questions (schema in ``eval/sets/README.md``) plus the
-documents the evaluation indexes to answer them. Four sets are known:
+documents the evaluation indexes to answer them (one question: :mod:`rag.evaluation.question`).
+Five sets are known:
 
 - ``demo``: ``<sets_dir>/demo.jsonl`` over the bundled corpus folder (gold = file + page);
 - ``english``: ``<sets_dir>/english.jsonl``, questions asked in English (Thai reference
   answers) over the same corpus folder;
 - ``thaihealth-news``: ``<sets_dir>/thaihealth-news.jsonl`` over the 218 thaigov
   articles in ``<shared_dir>/corpus/thaigov/thaihealth-mentions.jsonl`` (gold = article id);
+- ``news-hard``: ``<sets_dir>/news-hard.jsonl`` over part of
+  ``<shared_dir>/corpus/thaigov/health-news.jsonl.gz``: its gold articles and the
+  look-alikes listed in ``<sets_dir>/news-hard.corpus.txt`` (:attr:`QuestionSet.articles`);
 - ``xquad-th``: read from ``<shared_dir>/datasets/xquad-th/`` (gold = paragraph id,
   ``must_contain`` = the gold answer text, every question answerable).
 
 The folders are always passed in by the caller (``rag eval`` or the web app), never
 derived from where this package is installed; ``shared_dir`` is usually ``../shared``.
-
->>> q = parse_question({"id": "q1", "question": "สสส. ก่อตั้งปีใด", "answerable": False})
->>> q.id, q.answerable, q.gold, q.tags
-('q1', False, (), {})
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from rag.data import Turn
 from rag.errors import InputError
 from rag.evaluation.answer_metrics import contains
 from rag.evaluation.metrics import Source
+from rag.evaluation.question import Question, invalid, parse_question
+from rag.evaluation.subset import read_id_list
 
 NEWS_FILE = Path("corpus/thaigov/thaihealth-mentions.jsonl")
+HEALTH_NEWS_FILE = Path("corpus/thaigov/health-news.jsonl.gz")
 XQUAD_DIR = Path("datasets/xquad-th")
-SET_NAMES = ("demo", "english", "thaihealth-news", "xquad-th")
+SET_NAMES = ("demo", "english", "thaihealth-news", "news-hard", "xquad-th")
+# Sets that index only part of their collection: the file listing the articles they index
+# besides their gold articles (one id per line).
+ARTICLE_LISTS = {"news-hard": "news-hard.corpus.txt"}
 # Sets whose documents are the bundled demo corpus folder.
 CORPUS_SETS = ("demo", "english")
-_KEYS = {"id", "question", "answerable", "gold", "answer", "must_contain", "tags", "history"}
-
-
-@dataclass(frozen=True)
-class Question:
-    """One evaluation question.
-
-    Attributes:
-        id: Unique id within its set.
-        question: The user's (last) question.
-        answerable: ``False`` when the documents do not hold the answer.
-        gold: Where the answer is: ``(file name or doc id, page or None)``.
-        answer: Reference answer.
-        must_contain: Strings a correct answer contains.
-        tags: Free labels (``topic``, ``type``) for the per-tag breakdown.
-        history: Earlier turns, oldest first (follow-up questions).
-    """
-
-    id: str
-    question: str
-    answerable: bool
-    gold: tuple[Source, ...] = ()
-    answer: str = ""
-    must_contain: tuple[str, ...] = ()
-    tags: dict[str, str] = field(default_factory=dict)
-    history: tuple[Turn, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -74,104 +52,14 @@ class QuestionSet:
         questions: The questions, in file order.
         sources: Files and folders the evaluation ingests.
         origin: Where the questions were read from.
+        articles: Ids of the articles of ``sources[0]`` to index; empty: all of them.
     """
 
     name: str
     questions: tuple[Question, ...]
     sources: tuple[Path, ...]
     origin: str
-
-
-def _bad(where: str, thai: str, english: str) -> InputError:
-    return InputError(where, f"ชุดคำถามไม่ถูกต้อง: {thai}", f"invalid question: {english}")
-
-
-def _text(obj: Mapping[str, Any], key: str, where: str, required: bool = True) -> str:
-    value = obj.get(key, None if required else "")
-    if not isinstance(value, str) or (required and not value.strip()):
-        raise _bad(where, f"ช่อง {key} ต้องเป็นข้อความ", f"{key!r} must be a non-empty string")
-    return value
-
-
-def _gold(raw: Any, where: str) -> tuple[Source, ...]:
-    if not isinstance(raw, list):
-        raise _bad(where, "ช่อง gold ต้องเป็นรายการ", "'gold' must be a list")
-    sources: list[Source] = []
-    for item in raw:
-        names = [k for k in ("file", "doc_id") if isinstance(item, dict) and k in item]
-        if len(names) != 1 or not isinstance(item[names[0]], str) or not item[names[0]]:
-            raise _bad(
-                where,
-                "gold แต่ละรายการต้องมี file หรือ doc_id อย่างใดอย่างหนึ่ง",
-                'each gold entry needs exactly one of "file" or "doc_id"',
-            )
-        page = item.get("page")
-        if page is not None and (not isinstance(page, int) or isinstance(page, bool) or page < 1):
-            raise _bad(where, "เลขหน้าใน gold ต้องเป็นจำนวนเต็มบวก", f"bad gold page {page!r}")
-        sources.append((item[names[0]], page))
-    return tuple(sources)
-
-
-def _strings(raw: Any, key: str, where: str) -> tuple[str, ...]:
-    if not isinstance(raw, list) or not all(isinstance(s, str) and s.strip() for s in raw):
-        raise _bad(where, f"ช่อง {key} ต้องเป็นรายการข้อความ", f"{key!r} must be a list of strings")
-    return tuple(raw)
-
-
-def _history(raw: Any, where: str) -> tuple[Turn, ...]:
-    if not isinstance(raw, list):
-        raise _bad(where, "ช่อง history ต้องเป็นรายการ", "'history' must be a list")
-    turns = []
-    for item in raw:
-        if not isinstance(item, dict):
-            raise _bad(where, "history ต้องมี question และ answer", "history turns are objects")
-        turns.append(Turn(_text(item, "question", where), _text(item, "answer", where)))
-    return tuple(turns)
-
-
-def parse_question(obj: Any, where: str = "question") -> Question:
-    """Validate one decoded JSONL line.
-
-    Args:
-        obj: The decoded line.
-        where: Location for error messages (``file:line``).
-
-    Returns:
-        The question.
-
-    Raises:
-        InputError: A field is missing, mistyped or inconsistent (an answerable
-            question without gold, an unanswerable one with gold or must_contain).
-    """
-    if not isinstance(obj, dict):
-        raise _bad(where, "แต่ละบรรทัดต้องเป็นออบเจกต์ JSON", "each line must be a JSON object")
-    if unknown := sorted(set(obj) - _KEYS):
-        raise _bad(where, f"ไม่รู้จักช่อง {', '.join(unknown)}", f"unknown field(s) {unknown}")
-    answerable = obj.get("answerable")
-    if not isinstance(answerable, bool):
-        raise _bad(where, "ช่อง answerable ต้องเป็น true/false", "'answerable' must be a boolean")
-    tags = obj.get("tags", {})
-    if not isinstance(tags, dict) or not all(isinstance(v, str) for v in tags.values()):
-        raise _bad(where, "ช่อง tags ต้องเป็นออบเจกต์ของข้อความ", "'tags' must map to strings")
-    question = Question(
-        id=_text(obj, "id", where),
-        question=_text(obj, "question", where),
-        answerable=answerable,
-        gold=_gold(obj.get("gold", []), where),
-        answer=_text(obj, "answer", where, required=False),
-        must_contain=_strings(obj.get("must_contain", []), "must_contain", where),
-        tags=dict(tags),
-        history=_history(obj.get("history", []), where),
-    )
-    if answerable and not question.gold:
-        raise _bad(where, "คำถามที่ตอบได้ต้องมี gold", "an answerable question needs gold")
-    if not answerable and (question.gold or question.must_contain):
-        raise _bad(
-            where,
-            "คำถามที่ตอบไม่ได้ต้องไม่มี gold และ must_contain",
-            "an unanswerable question has no gold and no must_contain",
-        )
-    return question
+    articles: frozenset[str] = frozenset()
 
 
 def read_questions(path: Path) -> list[Question]:
@@ -189,14 +77,14 @@ def read_questions(path: Path) -> list[Question]:
         try:
             obj = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise _bad(where, "JSON ไม่ถูกต้อง", f"invalid JSON ({exc.msg})") from exc
+            raise invalid(where, "JSON ไม่ถูกต้อง", f"invalid JSON ({exc.msg})") from exc
         question = parse_question(obj, where)
         if question.id in seen:
-            raise _bad(where, f"id ซ้ำ {question.id}", f"duplicate id {question.id!r}")
+            raise invalid(where, f"id ซ้ำ {question.id}", f"duplicate id {question.id!r}")
         seen.add(question.id)
         questions.append(question)
     if not questions:
-        raise _bad(path.name, "ไม่มีคำถามในไฟล์", "the file holds no question")
+        raise invalid(path.name, "ไม่มีคำถามในไฟล์", "the file holds no question")
     return questions
 
 
@@ -206,7 +94,11 @@ def missing_data(name: str, shared_dir: Path) -> str:
     >>> missing_data("demo", Path("/ไม่มีโฟลเดอร์นี้"))
     ''
     """
-    need = {"thaihealth-news": shared_dir / NEWS_FILE, "xquad-th": shared_dir / XQUAD_DIR}.get(name)
+    need = {
+        "thaihealth-news": shared_dir / NEWS_FILE,
+        "news-hard": shared_dir / HEALTH_NEWS_FILE,
+        "xquad-th": shared_dir / XQUAD_DIR,
+    }.get(name)
     if need is not None and not need.exists():
         return (
             f"{need} not found: the {name} set needs ../shared (RAG_SHARED_DIR) / "
@@ -252,8 +144,8 @@ def load_set(name: str, *, sets_dir: Path, corpus_dir: Path, shared_dir: Path) -
         shared_dir: The shared data folder (``../shared``) of the other sets.
 
     Raises:
-        InputError: Unknown set, invalid questions, or the set's data is absent
-            (check :func:`missing_data` first to skip instead).
+        InputError: Unknown set, invalid questions, a missing article list, or the
+            set's data is absent (check :func:`missing_data` first to skip instead).
     """
     if name not in SET_NAMES:
         raise InputError(
@@ -265,11 +157,16 @@ def load_set(name: str, *, sets_dir: Path, corpus_dir: Path, shared_dir: Path) -
         raise InputError(name, "ไม่พบข้อมูลของชุดคำถาม", reason)
     if name == "xquad-th":
         folder = shared_dir / XQUAD_DIR
-        questions = load_xquad(folder)
-        return QuestionSet(name, tuple(questions), (folder / "corpus.jsonl",), str(folder))
+        xquad = tuple(load_xquad(folder))
+        return QuestionSet(name, xquad, (folder / "corpus.jsonl",), str(folder))
     path = sets_dir / f"{name}.jsonl"
+    questions = tuple(read_questions(path))
+    if name in ARTICLE_LISTS:
+        listed = read_id_list(sets_dir / ARTICLE_LISTS[name])
+        articles = frozenset(listed).union(doc for q in questions for doc, _ in q.gold)
+        return QuestionSet(name, questions, (shared_dir / HEALTH_NEWS_FILE,), str(path), articles)
     sources = (corpus_dir,) if name in CORPUS_SETS else (shared_dir / NEWS_FILE,)
-    return QuestionSet(name, tuple(read_questions(path)), sources, str(path))
+    return QuestionSet(name, questions, sources, str(path))
 
 
 def check_must_contain(

@@ -29,7 +29,7 @@ from rag.evaluation.metrics import (
     ranked_labels,
     source_key,
 )
-from rag.evaluation.qsets import Question
+from rag.evaluation.question import Question
 from rag.index.index import Index
 from rag.search.settings import RetrievalSettings
 
