@@ -95,6 +95,9 @@ class Config:
         ask_per_minute: Questions a client address may ask per minute on average
             (a token bucket); 0 disables the limit.
         ask_burst: Questions a client address may ask at once before that rate applies.
+        public_base_url: The app's public address (``https://rag.example.org``), put
+            before ``/doc/{id}`` links that leave the page (API, LINE); empty means
+            relative links.
     """
 
     index_dir: Path = Path("indexes")
@@ -142,6 +145,7 @@ class Config:
     answer_workers: int = 0
     ask_per_minute: float = 30.0
     ask_burst: int = 10
+    public_base_url: str = ""
 
     def with_(self, **changes: Any) -> Config:
         """Return a validated copy with some fields changed."""
