@@ -2,7 +2,8 @@
 
 Routes: the partner chat at ``/``, the staff area at ``/staff`` (login required;
 its Gradio API refuses calls without the session cookie) and documents at
-``/doc/{doc_id}``, looked up in the manifest by id, never by path. Outside
+``/doc/{doc_id}``, looked up in the manifest by id, never by path; the key-only APIs
+at ``/api/v1`` and ``/v1`` (:mod:`ui.api`, :mod:`ui.api_openai`). Outside
 ``/staff`` only the routes of :data:`rag.web.surface.PARTNER_ROUTES` answer; every
 other path (Gradio's file cache among them) is a 404.
 """
@@ -46,6 +47,7 @@ from rag.web.staff_jobs import RERUN, EvalPlaces, staff_runners
 from rag.web.surface import is_staff_path, partner_allows
 from rag.web.throttle import GuardedLogin, LoginThrottle, ThrottleSettings
 from ui import Services
+from ui.api_openai import include_apis
 from ui.partner import build_partner
 from ui.staff import build_staff
 from ui.theme import CSS, theme
@@ -219,6 +221,7 @@ def create_app(services: Services) -> FastAPI:
     def health() -> dict[str, int]:
         return {"documents": len(services.library.documents())}
 
+    include_apis(app, services)
     app.add_middleware(ClientAddress)
     throttle = LoginThrottle(ThrottleSettings.from_config(services.cfg))
     look = {"theme": theme(), "css": CSS, "footer_links": []}
