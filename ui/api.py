@@ -70,28 +70,29 @@ def gated_route(gate: KeyGate, role: KeyRole, max_body_mb: int) -> type[APIRoute
     class GatedRoute(APIRoute):
         def get_route_handler(self) -> Handler:
             handler = super().get_route_handler()
-            route = f"{','.join(sorted(self.methods or ()))} {self.path_format}"
 
             async def gated(request: Request) -> Response:
-                name = ""
+                name, outcome = "", ""
                 try:
                     auth = request.headers.get("authorization")
-                    key = await anyio.to_thread.run_sync(gate.admit, auth, role)
-                    request.state.api_key = key
-                    name = key.name
+                    key = await anyio.to_thread.run_sync(gate.identify, auth)
+                    request.state.api_key, name = key, key.name
+                    gate.allow(key, role)
                     size = int(request.headers.get("content-length") or 0)
                     if size > (max_body_mb + 1) * MIB:
                         raise calls.too_large("request", max_body_mb)
                     response = await handler(request)
                 except RagError as exc:
-                    response = error_json(exc)
+                    response, outcome = error_json(exc), f" {exc.english}"
                 except RequestValidationError as exc:
                     where = "; ".join(
                         f"{'.'.join(map(str, e.get('loc', ())))}: {e.get('msg', '')}"
                         for e in exc.errors()
                     )
-                    response = error_json(bad_request(where[:300]))
-                await anyio.to_thread.run_sync(gate.record, name, route, str(response.status_code))
+                    response, outcome = error_json(bad_request(where[:300])), f" {where}"
+                route = f"{request.method} {request.url.path}"
+                outcome = f"{response.status_code}{outcome}"
+                await anyio.to_thread.run_sync(gate.record, name, route, outcome)
                 return response
 
             return gated

@@ -64,21 +64,26 @@ class KeyGate:
         """The gate of an index folder's keys, limited by ``ask_per_minute`` / ``ask_burst``."""
         return cls(ApiKeys.for_config(cfg), RateLimiter.from_config(cfg), audit)
 
-    def admit(self, authorization: str | None, needed: KeyRole) -> ApiKey:
-        """The key of a call allowed to go on.
+    def identify(self, authorization: str | None) -> ApiKey:
+        """The valid key of an ``Authorization`` header.
 
         Raises:
             UnauthorizedError: No key, an unknown key or a revoked one (401).
+        """
+        return self.keys.check(bearer(authorization))
+
+    def allow(self, key: ApiKey, needed: KeyRole) -> None:
+        """Let a call of ``key`` that needs ``needed`` go on, taking a token of its bucket.
+
+        Raises:
             ForbiddenError: The key's role may not make this call (403).
             RateLimitedError: The key's bucket is empty (429, with when to retry).
         """
-        key = self.keys.check(bearer(authorization))
         if not key_allows(key.role, needed):
             raise key_forbidden(key, needed)
         wait = self.limiter.take(key.name)
         if wait > 0:
             raise key_limited(key.name, wait)
-        return key
 
     def record(self, key_name: str, route: str, outcome: str) -> None:
         """Audit one call: ``api:<key name>``, ``api``, the route, the outcome."""
