@@ -51,7 +51,9 @@ def test_unknown_revoked_and_duplicate_keys(tmp_path: Path) -> None:
 def rag(index: Path, *args: str) -> subprocess.CompletedProcess[str]:
     command = [sys.executable, "-m", "rag.cli.main", "keys", *args, "--index", str(index)]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run(command, check=False, capture_output=True, text=True, env=env, timeout=120)
+    return subprocess.run(
+        command, check=False, capture_output=True, text=True, env=env, timeout=120
+    )
 
 
 def test_rag_keys_create_list_revoke(tmp_path: Path) -> None:

@@ -62,6 +62,7 @@ def new_key(app: Running, name: str, role: str) -> dict[str, str]:
 def call(
     app: Running, method: str, path: str, headers: dict[str, str], **kw: Any
 ) -> httpx.Response:
+    """One API call (``headers`` carries the key)."""
     return httpx.request(method, app.url + path, headers=headers, timeout=120, **kw)
 
 
