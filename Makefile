@@ -6,7 +6,7 @@ PIP    := $(PY) -m pip install --disable-pip-version-check -q -c constraints.txt
 SYSPKG := tesseract-ocr tesseract-ocr-tha poppler-utils fonts-thai-tlwg fonts-noto-color-emoji chromium
 PYTEST_ARGS ?=
 
-.PHONY: run test test-fast eval bench bench-load lint sysdeps ingest clean help
+.PHONY: run test test-fast eval bench bench-load bench-load-api lint sysdeps ingest clean help
 
 help:
 	@echo "make run    - install, index corpus/ and start the chat"
@@ -14,6 +14,7 @@ help:
 	@echo "make eval   - the news-hard question set over its cached index (eval/reports/)"
 	@echo "make bench  - speed/quality benchmarks, written to eval/reports/"
 	@echo "make bench-load - concurrent partners, staff jobs, huge questions (eval/reports/load.md)"
+	@echo "make bench-load-api - the same through /v1/chat/completions (eval/reports/load-api.md)"
 	@echo "make lint   - ruff, mypy and the import-layer contract (import-linter)"
 
 $(VENV)/.base: pyproject.toml constraints.txt
@@ -69,6 +70,9 @@ bench: $(VENV)/.dev
 # The app under 4, 8 and 16 concurrent partners (a few minutes per answer_workers value).
 bench-load: $(VENV)/.base
 	$(PY) eval/bench_load.py
+
+bench-load-api: $(VENV)/.base
+	$(PY) eval/bench_load.py --api --workers 0
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check rag ui tests eval scripts

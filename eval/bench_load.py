@@ -15,9 +15,15 @@ Gradio API ``/ask``, as fast as they are answered. For each ``--workers`` value
 - **huge**: 16 partners while another client sends a 100,000-character question
   again and again (each is refused); the others' p95 is compared with *plain 16*.
 
+With ``--api``, partners ask ``POST /v1/chat/completions`` (not streamed) with a
+partner API key (``rag keys create``, per-key limit off with the same setting)
+instead of the Gradio API; the staff cycle stays on the staff page. Reports are
+then ``load-api.json`` and ``load-api.md`` (``make bench-load-api``).
+
 Latency is the wall time of one ``/ask`` call, from the POST to the ``complete``
-event. The demo questions repeat, so their query vectors come from the in-memory
-LRU after the first round (as for the popular questions of a real day).
+event (API mode: of one chat-completions call, POST to the whole JSON answer). The
+demo questions repeat, so their query vectors come from the in-memory LRU after the
+first round (as for the popular questions of a real day).
 
 Usage (from the repo root)::
 
@@ -45,7 +51,16 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from load_client import StaffCycle, Tally, huge_questions, load, staff_cycle
+from load_client import (
+    Asker,
+    StaffCycle,
+    Tally,
+    api_asker,
+    ask,
+    huge_questions,
+    load,
+    staff_cycle,
+)
 from load_report import write_reports
 
 from rag.evaluation.metrics import percentile
@@ -60,6 +75,8 @@ NEW_DOC = (
 )
 NEW_QUESTION = "โครงการสวนผักคนเมืองบ้านหนองโหลดมีสมาชิกกี่ครัวเรือน"
 NEW_MARKER = "4,321"
+VIA_CHAT = "the Gradio API `/ask`"
+VIA_API = "`POST /v1/chat/completions` with a partner API key (not streamed)"
 
 
 def free_port() -> int:
@@ -91,6 +108,15 @@ def build_index(corpus: Path, index: Path) -> None:
     env = {**env_for(0), "RAG_INDEX_DIR": str(index)}
     cmd = [sys.executable, "-m", "rag.cli.main", "ingest", str(corpus), "-q"]
     subprocess.run(cmd, check=True, env=env, cwd=ROOT, stdout=subprocess.DEVNULL)
+
+
+def partner_key(index: Path) -> str:
+    """A partner API key made with ``rag keys create`` on ``index``."""
+    env = {**env_for(0), "RAG_INDEX_DIR": str(index)}
+    cmd = [sys.executable, "-m", "rag.cli.main", "keys", "create", "--role", "partner"]
+    cmd += ["--name", "bench-load"]
+    made = subprocess.run(cmd, check=True, env=env, cwd=ROOT, capture_output=True, text=True)
+    return made.stdout.strip().splitlines()[-1]
 
 
 def start_app(
@@ -133,13 +159,15 @@ def summary(name: str, clients: int, seconds: float, tally: Tally) -> dict[str, 
     }
 
 
-def timed_load(url: str, questions: list[str], clients: int, seconds: float) -> Tally:
+def timed_load(url: str, questions: list[str], clients: int, seconds: float, asker: Asker) -> Tally:
     """:func:`load_client.load`, logged."""
     print(f"  {clients} clients for {seconds:.0f} s …", flush=True)
-    return load(url, questions, clients, seconds)
+    return load(url, questions, clients, seconds, asker)
 
 
-def staff_run(url: str, questions: list[str], seconds: float, work: Path) -> dict[str, Any]:
+def staff_run(
+    url: str, questions: list[str], seconds: float, work: Path, asker: Asker
+) -> dict[str, Any]:
     """16 partners while staff upload, wait for the document to be answerable, delete."""
     doc = work / "suan-phak-bench.md"
     doc.write_text(NEW_DOC, encoding="utf-8")
@@ -151,7 +179,7 @@ def staff_run(url: str, questions: list[str], seconds: float, work: Path) -> dic
 
     thread = threading.Thread(target=staff)
     thread.start()
-    tally = timed_load(url, questions, 16, seconds)
+    tally = timed_load(url, questions, 16, seconds, asker)
     thread.join()
     run = summary("16 + staff upload/delete", 16, seconds, tally)
     cycle = result[0] if result else StaffCycle(0.0, None, 0.0, ["staff thread failed"])
@@ -166,13 +194,14 @@ def staff_run(url: str, questions: list[str], seconds: float, work: Path) -> dic
     return run
 
 
-def huge_run(url: str, questions: list[str], seconds: float) -> dict[str, Any]:
+def huge_run(url: str, questions: list[str], seconds: float, asker: Asker) -> dict[str, Any]:
     """16 partners while another client keeps sending a 100,000-character question."""
     refused: list[str] = []
     until = time.monotonic() + seconds
-    thread = threading.Thread(target=huge_questions, args=(url, HUGE_CHARS, until, refused))
+    huge = (url, HUGE_CHARS, until, refused, asker)
+    thread = threading.Thread(target=huge_questions, args=huge)
     thread.start()
-    tally = timed_load(url, questions, 16, seconds)
+    tally = timed_load(url, questions, 16, seconds, asker)
     thread.join()
     run = summary("16 + 100k-character questions", 16, seconds, tally)
     run["huge"] = {
@@ -184,7 +213,13 @@ def huge_run(url: str, questions: list[str], seconds: float) -> dict[str, Any]:
 
 
 def bench_workers(
-    workers: int, base: Path, args: argparse.Namespace, questions: list[str], work: Path
+    workers: int,
+    base: Path,
+    args: argparse.Namespace,
+    questions: list[str],
+    work: Path,
+    *,
+    asker: Asker,
 ) -> dict[str, Any]:
     """Every run against one app started with ``workers``."""
     index = work / f"index-w{workers}"
@@ -192,14 +227,14 @@ def bench_workers(
     proc, url = start_app(index, args.corpus, workers, work / "app.log")
     print(f"workers={workers}: {url}", flush=True)
     try:
-        load(url, questions, 2, min(10.0, args.duration))  # warm-up: model, caches
+        load(url, questions, 2, min(10.0, args.duration), asker)  # warm-up: model, caches
         runs = []
         for clients in args.clients:
-            tally = timed_load(url, questions, clients, args.duration)
+            tally = timed_load(url, questions, clients, args.duration, asker)
             runs.append(summary(f"{clients} clients", clients, args.duration, tally))
         if not args.plain_only:
-            runs.append(staff_run(url, questions, args.duration, work))
-            runs.append(huge_run(url, questions, args.duration))
+            runs.append(staff_run(url, questions, args.duration, work, asker))
+            runs.append(huge_run(url, questions, args.duration, asker))
         info = httpx.get(f"{url}/healthz", timeout=10).json()
     finally:
         proc.terminate()
@@ -217,11 +252,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--corpus", type=Path, default=ROOT / "corpus", help="documents to index")
     p.add_argument("--set", type=Path, default=ROOT / "eval" / "sets" / "demo.jsonl")
     p.add_argument("--out", type=Path, default=ROOT / "eval" / "reports", help="report folder")
-    p.add_argument("--name", default="load", help="report file stem (<name>.json, <name>.md)")
+    p.add_argument("--name", default="", help="report file stem (load; load-api with --api)")
+    p.add_argument("--api", action="store_true", help="partners call /v1/chat/completions")
     p.add_argument("--plain-only", action="store_true", help="skip the staff and huge runs")
     args = p.parse_args(argv)
     args.workers = [int(w) for w in args.workers.split(",")]
     args.clients = [int(c) for c in args.clients.split(",")]
+    args.name = args.name or ("load-api" if args.api else "load")
     return args
 
 
@@ -234,13 +271,16 @@ def main(argv: list[str] | None = None) -> int:
         work = Path(tmp)
         print(f"indexing {args.corpus} …", flush=True)
         build_index(args.corpus, work / "base")
-        configs = [bench_workers(w, work / "base", args, questions, work) for w in args.workers]
+        asker = api_asker(partner_key(work / "base")) if args.api else ask
+        base = work / "base"
+        configs = [bench_workers(w, base, args, questions, work, asker=asker) for w in args.workers]
     result = {
         **started,
         "cpu_count": os.cpu_count(),
         "duration_s": args.duration,
         "questions": len(questions),
         "rate_limit": "disabled (RAG_ASK_PER_MINUTE=0)",
+        "via": VIA_API if args.api else VIA_CHAT,
         "args": sys.argv[1:] if argv is None else argv,
         "configs": configs,
     }

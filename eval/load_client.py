@@ -3,7 +3,8 @@
 Everything goes through the app's public HTTP API, as a browser or a partner script
 would: Gradio 6's REST calls (``POST /gradio_api/call/<name>`` gives an event id,
 ``GET /gradio_api/call/<name>/<id>`` streams server-sent events until ``complete``
-or ``error``).
+or ``error``). In API mode partners ask ``POST /v1/chat/completions`` with a partner
+key instead (:func:`api_asker`), as a partner's tool would.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import re
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -66,6 +68,26 @@ def answer_html(out: Outcome) -> str:
     return str(content if isinstance(content, str) else content[0]["text"])
 
 
+Asker = Callable[[httpx.Client, str], Outcome]
+
+
+def api_asker(key: str) -> Asker:
+    """Asking through ``POST /v1/chat/completions`` (not streamed) with a partner key."""
+    headers = {"Authorization": f"Bearer {key}"}
+
+    def ask_api(client: httpx.Client, question: str) -> Outcome:
+        began = time.perf_counter()
+        body = {"model": "thaihealth-rag", "messages": [{"role": "user", "content": question}]}
+        sent = client.post("/v1/chat/completions", json=body, headers=headers)
+        seconds = time.perf_counter() - began
+        if sent.status_code != 200:
+            return Outcome("error", sent.text[:200], seconds)
+        text = sent.json()["choices"][0]["message"]["content"]
+        return Outcome("complete", text, seconds) if text else Outcome("error", "empty", seconds)
+
+    return ask_api
+
+
 @dataclass
 class Tally:
     """Latencies and errors of one load run (thread-safe)."""
@@ -83,25 +105,29 @@ class Tally:
                 self.errors.append(str(out.data)[:200])
 
 
-def partner(url: str, questions: list[str], offset: int, until: float, tally: Tally) -> None:
+def partner(
+    url: str, questions: list[str], offset: int, until: float, tally: Tally, *, asker: Asker = ask
+) -> None:
     """One partner asking the questions in turn (from ``offset``) until ``until``."""
     with httpx.Client(base_url=url, timeout=120) as client:
         i = offset
         while time.monotonic() < until:
             try:
-                tally.add(ask(client, questions[i % len(questions)]))
+                tally.add(asker(client, questions[i % len(questions)]))
             except httpx.HTTPError as exc:
                 tally.add(Outcome("error", repr(exc), 0.0))
             i += 1
 
 
-def load(url: str, questions: list[str], clients: int, seconds: float) -> Tally:
-    """``clients`` partners asking for ``seconds``; their latencies and errors."""
+def load(url: str, questions: list[str], clients: int, seconds: float, asker: Asker = ask) -> Tally:
+    """``clients`` partners asking for ``seconds`` (each with ``asker``); latencies, errors."""
     tally = Tally()
     until = time.monotonic() + seconds
     step = max(1, len(questions) // clients)
     threads = [
-        threading.Thread(target=partner, args=(url, questions, n * step, until, tally))
+        threading.Thread(
+            target=partner, args=(url, questions, n * step, until, tally), kwargs={"asker": asker}
+        )
         for n in range(clients)
     ]
     for thread in threads:
@@ -111,7 +137,9 @@ def load(url: str, questions: list[str], clients: int, seconds: float) -> Tally:
     return tally
 
 
-def huge_questions(url: str, chars: int, until: float, refused: list[str]) -> None:
+def huge_questions(
+    url: str, chars: int, until: float, refused: list[str], asker: Asker = ask
+) -> None:
     """Send a ``chars``-character question again and again until ``until``.
 
     Each reply's error message goes to ``refused`` (the app refuses it; an answer
@@ -120,7 +148,7 @@ def huge_questions(url: str, chars: int, until: float, refused: list[str]) -> No
     question = ("การออกกำลังกาย " * (chars // 15 + 1))[:chars]
     with httpx.Client(base_url=url, timeout=120) as client:
         while time.monotonic() < until:
-            out = ask(client, question)
+            out = asker(client, question)
             refused.append("ANSWERED" if out.kind == "complete" else str(out.data)[:120])
 
 

@@ -59,12 +59,14 @@ def markdown(result: dict[str, Any]) -> str:
     """The Markdown report."""
     cpus = result["cpu_count"]
     args = result.get("args", [])
+    title = "# Load: concurrent partners, staff jobs, oversized questions"
     lines = [
-        "# Load: concurrent partners, staff jobs, oversized questions",
+        title + (" (API)" if "/v1/" in result.get("via", "") else ""),
         "",
         f"The real app (`python -m ui.app`, loopback) on a fresh index of `corpus/`; "
-        f"{result['questions']} answerable demo questions asked in turn through the Gradio "
-        f"API `/ask` by each partner thread, {result['duration_s']:.0f} s per run. Rate limit "
+        f"{result['questions']} answerable demo questions asked in turn through "
+        f"{result.get('via', 'the Gradio API `/ask`')} by each partner thread, "
+        f"{result['duration_s']:.0f} s per run. Rate limit "
         f"{result['rate_limit']}. {cpus} CPUs; load average at start "
         f"{', '.join(str(x) for x in result['load_avg_start'])} (the machine is shared). "
         "Reproduce: "
@@ -74,7 +76,7 @@ def markdown(result: dict[str, Any]) -> str:
             else "`make bench-load`."
         ),
         "",
-        "Latency is one `/ask` call, POST to `complete`; errors are any `error` event, HTTP "
+        "Latency is one call, POST to the whole answer; errors are any `error` event, HTTP "
         "failure or empty answer. The demo questions repeat, so after the first round their "
         "query vectors come from the in-memory LRU. A staff upload holds the library's write "
         "lock while it indexes, and answers wait for it. The last column is the 1-minute load "

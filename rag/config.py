@@ -92,11 +92,12 @@ class Config:
         answer_workers: Answers computed at once by the web app (other questions wait in
             Gradio's queue); 0 picks a number from the machine's CPU count
             (:func:`rag.web.answering.answer_workers`).
-        ask_per_minute: Questions a client address may ask per minute on average
-            (a token bucket); 0 disables the limit.
-        ask_burst: Questions a client address may ask at once before that rate applies.
-        public_base_url: The app's public address (``https://rag.example.org``) that
-            links to ``/doc/{id}`` start with outside the web page; empty: relative links.
+        ask_per_minute: Questions a client address, and calls an API key, may make per
+            minute on average (a token bucket each); 0 disables both limits.
+        ask_burst: Questions (API calls) one client (key) may make at once before that rate applies.
+        public_base_url: The app's public address (``https://rag.example.org``), put
+            before ``/doc/{id}`` links that leave the page (API, LINE); empty means
+            relative links.
         line_channel_secret: The LINE channel secret that signs webhook calls
             (``RAG_LINE_CHANNEL_SECRET``); empty turns ``/line/webhook`` off (404).
         line_channel_token: The LINE channel access token for replies.

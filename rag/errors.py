@@ -90,7 +90,15 @@ class LoginLockedError(RagError):
 
 
 class AccountError(RagError):
-    """A staff account cannot be added, changed or removed (unknown, duplicate, last admin)."""
+    """A staff account or API key cannot be added, changed or removed (unknown, duplicate…)."""
+
+
+class UnauthorizedError(RagError):
+    """A request carries no valid API key: it is missing, unknown or revoked."""
+
+
+class NotFoundError(RagError):
+    """A document or job asked for by id does not exist."""
 
 
 class ForbiddenError(RagError):

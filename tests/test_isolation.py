@@ -38,8 +38,9 @@ def routes_of(routes: list[BaseRoute], prefix: str = "") -> list[tuple[str, str]
         if isinstance(route, Mount):
             if route.path != "/staff":
                 found += routes_of(route.routes, prefix + route.path)
-        elif hasattr(route, "original_router"):  # FastAPI's included router
-            found += routes_of(route.original_router.routes, prefix)
+        elif hasattr(route, "original_router"):  # FastAPI's included router, at its prefix
+            outer = getattr(getattr(route, "include_context", None), "prefix", "")
+            found += routes_of(route.original_router.routes, prefix + outer)
         elif hasattr(route, "path"):
             methods = sorted(getattr(route, "methods", None) or {"GET"})
             found += [(m, prefix + route.path) for m in methods if m != "HEAD"]

@@ -195,3 +195,25 @@ def test_bench_load_smoke_run(tmp_path: Path) -> None:
     assert staff["errors"] == [] and staff["answerable_after_s"] is not None
     assert config["runs"][2]["huge"]["answered"] == 0
     assert "answer_workers = 2" in (out / "load.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_bench_load_api_mode_smoke_run(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "sleep.md").write_text(SLEEP, encoding="utf-8")
+    qset = tmp_path / "set.jsonl"
+    qset.write_text(json.dumps({"question": QUESTION, "answerable": True}) + "\n", "utf-8")
+    out = tmp_path / "out"
+    cmd = [sys.executable, str(ROOT / "eval" / "bench_load.py"), "--api", "--workers", "2"]
+    cmd += ["--clients", "2", "--duration", "2", "--corpus", str(docs), "--set", str(qset)]
+    cmd += ["--out", str(out)]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    subprocess.run(cmd, check=True, env=env, cwd=ROOT, timeout=600)
+    result = json.loads((out / "load-api.json").read_text(encoding="utf-8"))
+    assert "/v1/chat/completions" in result["via"]
+    (config,) = result["configs"]
+    for run in config["runs"]:
+        assert run["errors"] == 0 and run["answers"] > 0
+    assert config["runs"][2]["huge"]["answered"] == 0
+    assert "(API)" in (out / "load-api.md").read_text(encoding="utf-8")

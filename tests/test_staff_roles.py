@@ -21,6 +21,7 @@ import httpx
 import pytest
 
 from rag.config import Config
+from rag.web.apikeys import PREFIX, ApiKeys
 from rag.web.jobs import Job
 from rag.web.roles import Role
 from tests.test_isolation import file_data, staff_call
@@ -41,7 +42,7 @@ QUESTION = {
 }
 DOCUMENTS = {"upload", "delete", "replace", "reindex"}
 EVALUATION = {"evaluate", "export_feedback"}
-ACCOUNTS = {"accounts", "account_add", "account_remove"}
+ACCOUNTS = {"accounts", "account_add", "account_remove", "key_create", "key_revoke"}
 ALLOWED: dict[Role, set[str]] = {
     "admin": DOCUMENTS | EVALUATION | ACCOUNTS,
     "editor": DOCUMENTS,
@@ -182,6 +183,24 @@ def call_account_remove(app: Running, client: httpx.Client, role: Role) -> tuple
     return kind, out, app.services.accounts.get(user) is None
 
 
+def call_key_create(app: Running, client: httpx.Client, role: Role) -> tuple[str, Any, bool]:
+    name = f"key-by-{role}"
+    kind, out = staff_call(client, "key_create", [name, "partner"])
+    keys = ApiKeys.for_config(app.services.cfg)
+    shown = kind == "complete" and str(out[1]).startswith(PREFIX)
+    if shown:  # the key is shown once, and it works
+        assert keys.check(out[1]).name == name and out[1] not in json.dumps(out[3])
+    return kind, out, shown and keys.get(name) is not None
+
+
+def call_key_revoke(app: Running, client: httpx.Client, role: Role) -> tuple[str, Any, bool]:
+    name = f"revoked-by-{role}"
+    keys = ApiKeys.for_config(app.services.cfg)
+    keys.create(name, "staff")
+    kind, out = staff_call(client, "key_revoke", [name])
+    return kind, out, keys.get(name).revoked  # type: ignore[union-attr]
+
+
 CASES: dict[str, Case] = {
     "upload": call_upload,
     "delete": call_delete,
@@ -192,6 +211,8 @@ CASES: dict[str, Case] = {
     "accounts": call_accounts,
     "account_add": call_account_add,
     "account_remove": call_account_remove,
+    "key_create": call_key_create,
+    "key_revoke": call_key_revoke,
 }
 
 

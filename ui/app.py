@@ -2,7 +2,8 @@
 
 Routes: the partner chat at ``/``, the staff area at ``/staff`` (login required;
 its Gradio API refuses calls without the session cookie), ``/line/webhook`` and
-documents at ``/doc/{doc_id}``, looked up by id, never by path. Outside
+documents at ``/doc/{doc_id}``, looked up in the manifest by id, never by path; the
+key-only APIs at ``/api/v1`` and ``/v1`` (:mod:`ui.api`, :mod:`ui.api_openai`). Outside
 ``/staff`` only the routes of :data:`rag.web.surface.PARTNER_ROUTES` answer; every
 other path (Gradio's file cache among them) is a 404.
 """
@@ -16,7 +17,6 @@ import os
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from contextvars import ContextVar
 from pathlib import Path
 from urllib.parse import quote
 
@@ -29,8 +29,6 @@ from fastapi.responses import (
     RedirectResponse,
     Response,
 )
-from starlette.types import ASGIApp, Receive, Scope, Send
-from starlette.websockets import WebSocketClose
 
 from rag.config import Config, load_config
 from rag.errors import LoginLockedError, RagError
@@ -43,10 +41,11 @@ from rag.web.jobs import JobStore
 from rag.web.library import Library
 from rag.web.ratelimit import RateLimiter
 from rag.web.staff_jobs import RERUN, EvalPlaces, staff_runners
-from rag.web.surface import is_staff_path, partner_allows
 from rag.web.throttle import GuardedLogin, LoginThrottle, ThrottleSettings
 from ui import Services
+from ui.api_openai import include_apis
 from ui.line import mount_line
+from ui.middleware import CLIENT_ADDRESS, ClientAddress, PartnerSurface
 from ui.partner import build_partner
 from ui.staff import build_staff
 from ui.theme import CSS, theme
@@ -54,9 +53,7 @@ from ui.theme import CSS, theme
 ROOT = Path(__file__).resolve().parent.parent
 log = logging.getLogger(__name__)
 NOT_FOUND = "ไม่พบเอกสารนี้ / Document not found"
-NO_ROUTE = "ไม่พบหน้านี้ / Not found"
 NO_UPLOAD = "ส่วนถาม-ตอบไม่รับไฟล์ / The chat does not accept uploads"
-CLIENT_ADDRESS: ContextVar[str] = ContextVar("client_address", default="")
 
 
 def shared_dir() -> Path:
@@ -123,26 +120,6 @@ def doc_response(services: Services, doc_id: str) -> Response:
     )
 
 
-class ClientAddress:
-    """ASGI middleware: the request's client address in :data:`CLIENT_ADDRESS`.
-
-    Gradio calls the ``auth`` callable with a user name and password only; the login
-    throttle also needs the address (uvicorn's, after its trusted-proxy handling).
-    """
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Run the app with the address set for this request."""
-        client = scope.get("client") if scope["type"] == "http" else None
-        token = CLIENT_ADDRESS.set(client[0] if client else "")
-        try:
-            await self.app(scope, receive, send)
-        finally:
-            CLIENT_ADDRESS.reset(token)
-
-
 def staff_auth(guard: GuardedLogin) -> Callable[[str, str], Awaitable[bool]]:
     """An async Gradio ``auth`` callable: throttled, checked off the event loop.
 
@@ -158,27 +135,6 @@ def staff_auth(guard: GuardedLogin) -> Callable[[str, str], Awaitable[bool]]:
             raise HTTPException(429, detail=str(exc), headers=headers) from exc
 
     return check
-
-
-class PartnerSurface:
-    """ASGI middleware: outside ``/staff``, only allow-listed partner routes are answered."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Pass staff paths and allowed partner routes on; answer anything else 404."""
-        if scope["type"] in ("http", "websocket"):
-            path = scope["path"].removeprefix(scope.get("root_path", "")) or "/"
-            method = scope.get("method", "WEBSOCKET")
-            if not is_staff_path(path) and not partner_allows(method, path):
-                log.info("partner surface: refused %s %s", method, path)
-                if scope["type"] == "websocket":
-                    await WebSocketClose()(scope, receive, send)
-                    return
-                await PlainTextResponse(NO_ROUTE, status_code=404)(scope, receive, send)
-                return
-        await self.app(scope, receive, send)
 
 
 def create_app(services: Services) -> FastAPI:
@@ -223,6 +179,7 @@ def create_app(services: Services) -> FastAPI:
     def health() -> dict[str, int]:
         return {"documents": len(services.library.documents())}
 
+    include_apis(app, services)
     app.add_middleware(ClientAddress)
     throttle = LoginThrottle(ThrottleSettings.from_config(services.cfg))
     look = {"theme": theme(), "css": CSS, "footer_links": []}

@@ -32,6 +32,7 @@ from ui.staff_accounts import (
 )
 from ui.staff_files import STAFF_FILES_TTL, outbox, uploads_only
 from ui.staff_jobs import jobs_panel, queued, watcher
+from ui.staff_keys import KeysView, keys_layout, wire_keys
 
 DOC_HEADERS = ["col_status", "col_title", "col_type", "col_file", "col_pages", "col_chunks"]
 PRIVATE: dict[str, Any] = {"api_visibility": "private"}
@@ -79,6 +80,7 @@ class View:
     timer: gr.Timer
     seen: gr.State
     admin: AccountsView
+    keys: KeysView
 
 
 def layout(sets: list[str]) -> View:
@@ -138,11 +140,12 @@ def layout(sets: list[str]) -> View:
             export = gr.Button(both("export_btn"), elem_id="export-btn")
             drafts = gr.File(label="feedback-drafts.jsonl", interactive=False)
         admin = accounts_layout()
+        keys = keys_layout()
     jobs, timer = jobs_panel()  # below the tabs: seen from each of them
     return View(
         files, upload, progress, docs, refresh, reindex, pick, delete, new_file, replace,
         action, set_pick, run_eval, report, report_file, fb_summary, fb_table, export, drafts,
-        jobs, timer, gr.State(None), admin,
+        jobs, timer, gr.State(None), admin, keys,
     )  # fmt: skip
 
 
@@ -285,4 +288,5 @@ def build_staff(services: Services) -> gr.Blocks:
         )
         v.export.click(export_feedback, None, v.drafts, api_name="export_feedback")
         wire_accounts(services, app, v.admin)
+        wire_keys(services, app, v.keys)
     return app

@@ -36,6 +36,7 @@ TAB_ACTIONS: dict[str, Action] = {
     "eval": "evaluate",
     "feedback": "feedback",
     "accounts": "accounts",
+    "keys": "accounts",
 }
 ACCOUNT_HEADERS = ["ผู้ใช้ / User", "บทบาท / Role", "สร้างเมื่อ / Created (UTC)"]
 AUDIT_HEADERS = ["เมื่อ / When (UTC)", "ผู้ใช้ / User", "การกระทำ / Action", "เป้าหมาย / Target",

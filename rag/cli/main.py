@@ -1,4 +1,4 @@
-"""The ``rag`` command: ingest, extract, search, ask, eval, doctor, staff.
+"""The ``rag`` command: ingest, extract, search, ask, eval, doctor, staff, keys.
 
 Every command takes ``--index DIR`` (env ``RAG_INDEX_DIR``, default ``indexes/``)
 and ``--config FILE`` (default ``rag.toml`` when present).
@@ -18,6 +18,7 @@ from tqdm import tqdm
 from rag.cli.ask import add_ask_parser
 from rag.cli.common import common_parser, config_from_args
 from rag.cli.evaluate import add_eval_parser
+from rag.cli.keys import add_keys_parser
 from rag.cli.search import add_search_parser
 from rag.cli.staff import add_staff_parser
 from rag.cli.terminal import safe
@@ -148,6 +149,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_ask_parser(sub, common)
     add_eval_parser(sub, common)
     add_staff_parser(sub, common)
+    add_keys_parser(sub, common)
     p = sub.add_parser("doctor", parents=[common], help="check index consistency")
     p.set_defaults(func=cmd_doctor)
 

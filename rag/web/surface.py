@@ -1,10 +1,11 @@
 """The partner surface: an explicit allow-list of what may be reached without a login.
 
 The partner chat, Gradio's front end for it, ``/doc/{id}`` and LINE's signed webhook
-are public; the staff area under ``/staff`` has its own login. Every other path is
-closed, whatever Gradio serves there: its file cache (``/gradio_api/file=…``, where
-staff exports and reports land), its proxy, run history, monitoring, and any route a
-new Gradio version adds.
+are public; the staff area under ``/staff`` has its own login; the APIs under
+``/api/v1`` and ``/v1`` check an API key on every call (:mod:`rag.web.api.gate`). Every
+other path is closed, whatever Gradio serves there: its file cache
+(``/gradio_api/file=…``, where staff exports and reports land), its proxy, run history,
+monitoring, and any route a new Gradio version adds.
 
 >>> partner_allows("GET", "/doc/3f2a9c")
 True
@@ -14,6 +15,10 @@ False
 (False, False)
 >>> partner_allows("POST", "/line/webhook"), partner_allows("GET", "/line/webhook")
 (True, False)
+>>> partner_allows("POST", "/v1/chat/completions"), partner_allows("DELETE", "/api/v1/documents/d1")
+(True, True)
+>>> partner_allows("GET", "/v1/chat/completions"), partner_allows("GET", "/api/v1/docs")
+(False, False)
 >>> is_staff_path("/staff/gradio_api/info"), is_staff_path("/staff"), is_staff_path("/staffing")
 (True, True, False)
 """
@@ -24,6 +29,7 @@ import re
 
 _GET = frozenset({"GET", "HEAD"})
 _POST = frozenset({"POST"})
+_DELETE = frozenset({"DELETE"})
 _SEGMENT = r"[^/]+"
 _NO_DOTS = r"(?!(.*/)?\.\.?(/|$))"  # no "." or ".." segment
 
@@ -51,6 +57,13 @@ PARTNER_ROUTES: tuple[tuple[frozenset[str], re.Pattern[str]], ...] = tuple(
         (_POST, r"/gradio_api/(cancel|reset)/?"),
         (_POST, rf"/gradio_api/call/{_SEGMENT}/?"),
         (_GET, rf"/gradio_api/call/{_SEGMENT}/{_SEGMENT}"),
+        # the key-only APIs (ui/api.py, ui/api_openai.py): each call checks its key
+        (_POST, r"/api/v1/(search|ask|documents)"),
+        (_GET, r"/api/v1/(documents|feedback|feedback/export|openapi\.json)"),
+        (_GET, rf"/api/v1/jobs/{_SEGMENT}"),
+        (_DELETE, rf"/api/v1/documents/{_SEGMENT}"),
+        (_GET, r"/v1/models"),
+        (_POST, r"/v1/chat/completions"),
     )
 )
 
