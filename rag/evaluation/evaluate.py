@@ -55,6 +55,7 @@ ANSWERABLE_METRICS = (
     "answer_f1",
     "containment",
     "containment_all",
+    "containment_cited",
 )
 # Folder of ``<index_dir>`` for the article copies of sets that index part of a collection.
 SUBSET_DIR = "sources"

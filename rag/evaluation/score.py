@@ -109,6 +109,10 @@ def score_question(
             "containment": share,
             "containment_all": None if share is None else float(share == 1.0),
         }
+        recall = metrics["citation_recall"]
+        metrics["containment_cited"] = (  # every string, and a citation of a gold page
+            None if share is None else float(share == 1.0 and bool(recall))
+        )
     if not ans.refused:
         metrics["groundedness"] = groundedness(ans.text, passages, judge)
         metrics["mid_clause"] = mid_clause([c.quote for c in ans.citations])
