@@ -62,6 +62,11 @@ class Config:
         dense_weight: Weight of the dense list in fusion.
         answer_max_chars: Length budget of an extractive answer.
         refuse_threshold: Evidence score under which the answer is a refusal.
+        answer_embed_units: Most sentence units of the retrieved passages that the
+            extractive answerer embeds for one question (the most promising by their
+            lexical score and their passage's score first, in one batched call through
+            the embedding cache); the others are ranked without a vector of their own.
+            It bounds an answer's work on a cold cache. 0 embeds every unit.
         llm_base_url: OpenAI-compatible endpoint (Typhoon, vLLM, Ollama, llama.cpp);
             empty means the extractive answerer.
         llm_model: Model name sent to that endpoint.
@@ -122,6 +127,7 @@ class Config:
     dense_weight: float = 0.4
     answer_max_chars: int = 300
     refuse_threshold: float = 0.42
+    answer_embed_units: int = 32
     llm_base_url: str = ""
     llm_model: str = ""
     llm_api_key: str = ""
@@ -193,7 +199,10 @@ _POSITIVE = (
     *("max_unpacked_mb", "max_question_chars", "embed_batch", "write_lock_timeout"),
     *("login_max_failures", "login_window_seconds", "login_lockout_seconds"),
 )
-_NOT_NEGATIVE = ("feedback_retention_days", "answer_workers", "ask_per_minute", "ask_burst")
+_NOT_NEGATIVE = (
+    *("feedback_retention_days", "answer_workers", "ask_per_minute", "ask_burst"),
+    "answer_embed_units",
+)
 
 
 def _coerce(name: str, kind: type, raw: Any) -> Any:
