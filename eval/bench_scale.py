@@ -51,6 +51,7 @@ ROOT = Path(__file__).resolve().parents[1]
 WORK = Path("~/.cache/thaihealth-rag/scale").expanduser()
 ARCHIVE = Path("corpus/thaigov/health-news.jsonl.gz")
 MIB = 2**20
+APP_KEYS = ("bm25_load_s", "model_load_s", "first_search_s", "rss_peak_gib", "rss_gib")
 CHUNKS_PER_ARTICLE_LOW = 8  # news articles average ≈ 14 chunks: shards enough for the hybrid size
 
 
@@ -107,9 +108,7 @@ def added_article(archive: Path, folder: Path) -> Path:
     return path
 
 
-def work(
-    what: str, out: Path, args: Sequence[str], files: Sequence[Path] = ()
-) -> dict[str, Any]:
+def work(what: str, out: Path, args: Sequence[str], files: Sequence[Path] = ()) -> dict[str, Any]:
     """Run one :mod:`scale_work` process on ``files`` and return its JSON."""
     listing = out.with_suffix(".files")
     listing.write_text("".join(f"{p}\n" for p in files), encoding="utf-8")
@@ -127,12 +126,25 @@ def disk_mib(folder: Path) -> float:
 
 
 def seed_cache(source: Path, target: Path) -> None:
-    """Copy the embedding cache of one index into a new one (SQLite backup): no re-embedding."""
-    if (target / CACHE_FILE).exists() or not (source / CACHE_FILE).exists():
+    """Copy the vectors of one index's embedding cache into another's: nothing is embedded twice.
+
+    A new cache is a SQLite backup of the source; an existing one gets the rows it lacks.
+    """
+    if not (source / CACHE_FILE).exists():
         return
     target.mkdir(parents=True, exist_ok=True)
-    with sqlite3.connect(source / CACHE_FILE) as src, sqlite3.connect(target / CACHE_FILE) as dst:
-        src.backup(dst)
+    if not (target / CACHE_FILE).exists():
+        with (
+            sqlite3.connect(source / CACHE_FILE) as src,
+            sqlite3.connect(target / CACHE_FILE) as dst,
+        ):
+            src.backup(dst)
+        return
+    with sqlite3.connect(target / CACHE_FILE) as dst:
+        dst.execute("ATTACH DATABASE ? AS src", (str(source / CACHE_FILE),))
+        dst.execute("INSERT OR IGNORE INTO vectors SELECT * FROM src.vectors")
+        dst.commit()
+        dst.execute("DETACH DATABASE src")
 
 
 def measure_size(
@@ -163,7 +175,7 @@ def measure_size(
         "search": summary(probe["search_s"]),
         "answer_cold": summary(probe["cold_s"]),
         "answer_warm": summary(probe["warm_s"]),
-        "app": {k: probe[k] for k in ("bm25_load_s", "model_load_s", "rss_peak_gib", "rss_gib")},
+        "app": {k: probe[k] for k in APP_KEYS},
         "worker": {"rss_peak_gib": built["rss_peak_gib"], "build": built},
         "added": added,
         "disk_mib": disk_mib(index_dir),
