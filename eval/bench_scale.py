@@ -52,7 +52,7 @@ WORK = Path("~/.cache/thaihealth-rag/scale").expanduser()
 ARCHIVE = Path("corpus/thaigov/health-news.jsonl.gz")
 MIB = 2**20
 APP_KEYS = ("bm25_load_s", "model_load_s", "first_search_s", "rss_peak_gib", "rss_gib")
-CHUNKS_PER_ARTICLE_LOW = 8  # news articles average ≈ 14 chunks: shards enough for the hybrid size
+CHUNKS_PER_ARTICLE_LOW = 3  # fewest chunks per article assumed when cutting shards
 
 
 def write_shards(archive: Path, folder: Path, size: int, articles: int) -> list[Path]:
