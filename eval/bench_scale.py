@@ -241,6 +241,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         "archive": str(opts.archive),
         "work": str(opts.work),
         "keyword_first": keyword["keyword_first"],
+        "args": {
+            "dense_chunks": opts.dense_chunks,
+            "articles": opts.articles,
+            "shard_size": opts.shard_size,
+            "questions": opts.limit_questions,
+        },
         "hybrid": measure_size("hybrid", hybrid_dir, "hybrid", hybrid, opts),
         "keyword": measure_size("keyword", keyword_dir, "bm25", keyword, opts),
         "rates": found,

@@ -166,7 +166,8 @@ def markdown(data: dict[str, Any]) -> str:
         "",
         f"{data.get('when', '')}, {data.get('machine', '')}. Archive: `{data.get('archive', '')}`;"
         f" indexes under `{data.get('work', '')}`. Keyword-first ingest in this code base: "
-        f"**{'yes' if data.get('keyword_first') else 'no (the keyword size is embedded too)'}**.",
+        f"**{'yes' if data.get('keyword_first') else 'no (the keyword size is embedded too)'}**."
+        f" Arguments: `{json.dumps(data.get('args', {}))}`.",
         "",
         "## Targets (issue 12)",
         "",
