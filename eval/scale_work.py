@@ -24,6 +24,7 @@ import sqlite3
 import sys
 import time
 from collections.abc import Sequence
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -146,10 +147,9 @@ def unit_texts(hits: Sequence[Hit], settings: AnswerSettings) -> set[str]:
 def evict(index_dir: Path, embedder_id: str, texts: set[str]) -> int:
     """Remove the passage vectors of ``texts`` from the index's embedding cache."""
     keys = [(cache_key(embedder_id, "passage", t),) for t in texts]
-    with sqlite3.connect(index_dir / CACHE_FILE) as db:
-        before = db.total_changes
+    with closing(sqlite3.connect(index_dir / CACHE_FILE)) as db, db:
         db.executemany("DELETE FROM vectors WHERE key = ?", keys)
-        return db.total_changes - before
+        return db.total_changes
 
 
 def run_probe(index_dir: Path, mode: str, questions: Sequence[str]) -> dict[str, Any]:
