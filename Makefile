@@ -6,7 +6,7 @@ PIP    := $(PY) -m pip install --disable-pip-version-check -q -c constraints.txt
 SYSPKG := tesseract-ocr tesseract-ocr-tha poppler-utils fonts-thai-tlwg fonts-noto-color-emoji chromium
 PYTEST_ARGS ?=
 
-.PHONY: run test test-fast eval bench bench-load bench-load-api lint sysdeps ingest clean help
+.PHONY: run test test-fast eval bench bench-load bench-load-api bench-scale lint sysdeps ingest clean help
 
 help:
 	@echo "make run    - install, index corpus/ and start the chat"
@@ -15,6 +15,7 @@ help:
 	@echo "make bench  - speed/quality benchmarks, written to eval/reports/"
 	@echo "make bench-load - concurrent partners, staff jobs, huge questions (eval/reports/load.md)"
 	@echo "make bench-load-api - the same through /v1/chat/completions (eval/reports/load-api.md)"
+	@echo "make bench-scale - the news archive at size: latency, memory, costs (eval/reports/scale.md)"
 	@echo "make lint   - ruff, mypy and the import-layer contract (import-linter)"
 
 $(VENV)/.base: pyproject.toml constraints.txt
@@ -73,6 +74,13 @@ bench-load: $(VENV)/.base
 
 bench-load-api: $(VENV)/.base
 	$(PY) eval/bench_load.py --api --workers 0
+# The news archive of ../shared at two sizes (30,000 dense chunks; the whole archive by
+# keyword) against issue 12's targets. Indexes live in ~/.cache/thaihealth-rag/scale
+# (BENCH_SCALE_DIR) and resume: hours the first time. A small run:
+#   make bench-scale BENCH_SCALE_ARGS="--articles 300 --dense-chunks 1000 --out /tmp/scale"
+BENCH_SCALE_ARGS ?=
+bench-scale: $(VENV)/.base
+	$(PY) eval/bench_scale.py $(BENCH_SCALE_ARGS)
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check rag ui tests eval scripts

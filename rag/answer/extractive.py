@@ -7,7 +7,9 @@ spaces, crumbs joined to the next unit). A unit's score adds, with the weights o
 
 - the cosine of the question's query embedding and the unit's passage embedding
   (the index's embedder; vectors go through the embedding cache, so a sentence
-  is embedded once), and the same for its whole chunk;
+  is embedded once), and the same for its whole chunk. Only the
+  ``AnswerSettings.embed_units`` most promising units of a question are embedded
+  (:func:`score_units`), in one batched call: the cost of a cold question is bounded;
 - the IDF-weighted share of the question's content terms found in the unit
   (:func:`rag.answer.terms.coverage`), and in its chunk;
 - the share of the question's numbers (years, figures) found in its chunk;
@@ -75,8 +77,26 @@ def collect_units(hits: Sequence[Hit], params: Params = PARAMS) -> list[Unit]:
 def _cosines(
     texts: Sequence[str], embeddings: Embeddings, query_vector: Sequence[float] | np.ndarray
 ) -> list[float]:
-    """Cosine of the query and each text's passage embedding (through the cache)."""
+    """Cosine of the query and each text's passage embedding (one cached, batched call)."""
+    if not texts:
+        return []
     return [float(x) for x in cosines(embeddings.passages(texts), query_vector)]
+
+
+def most_promising(priors: Sequence[float], limit: int | None) -> list[int]:
+    """Indexes of the ``limit`` highest priors (all when ``limit`` is ``None``), in order.
+
+    Ties keep the earlier unit (better-ranked chunk, earlier sentence).
+
+    >>> most_promising([0.1, 0.5, 0.3, 0.5], 2)
+    [1, 3]
+    >>> most_promising([0.1, 0.5], None)
+    [0, 1]
+    """
+    if limit is None or limit >= len(priors):
+        return list(range(len(priors)))
+    ranked = sorted(range(len(priors)), key=lambda i: (-priors[i], i))
+    return sorted(ranked[: max(0, limit)])
 
 
 def score_units(
@@ -86,9 +106,16 @@ def score_units(
     query_vector: Sequence[float] | np.ndarray,
     params: Params = PARAMS,
     *,
+    limit: int | None = None,
     question: str = "",
 ) -> list[Scored]:
     """Score units against the question, best first.
+
+    Only the ``limit`` units with the best score *without* their own cosine (their
+    coverage, their chunk's cosine, coverage and numbers, its rank) are embedded, in
+    one call through the embedding cache; that bounds the work of a question on a
+    cold cache. Each other unit stays a candidate (a neighbour of a chosen one can
+    still join the answer) with the lowest cosine of the embedded ones.
 
     Args:
         terms: The question's content terms with IDF weights.
@@ -96,6 +123,7 @@ def score_units(
         embeddings: The index's embedding service.
         query_vector: The question's query embedding.
         params: Tunables.
+        limit: Most units embedded (``None``: all of them).
         question: The question: a unit that gives the kind of figure it asks for
             (:func:`rag.thai.asks.asked_figure`) gets ``w_figure``.
 
@@ -114,14 +142,31 @@ def score_units(
         cid: sum(matches(t, text) for t in wanted) / len(wanted) if wanted else 1.0
         for cid, text in chunks.items()
     }
-    dense = _cosines([u.text for u in units], embeddings, query_vector)
     kind = asked_figure(question)
-    scored = []
-    for unit, sim in zip(units, dense, strict=True):
+    covers = [coverage(terms, u.text) for u in units]
+    figures = [kind is not None and gives_figure(kind, u.text, question) for u in units]
+    priors = []
+    for unit, cover, figure in zip(units, covers, figures, strict=True):
         cid = unit.hit.chunk.chunk_id
-        cover = coverage(terms, unit.text)
-        figure = kind is not None and gives_figure(kind, unit.text, question)
-        score = (
+        priors.append(
+            params.w_figure * figure
+            + params.w_cover * cover
+            + params.w_passage_dense * passage_dense[cid]
+            + params.w_passage_cover * passage_cover[cid]
+            + params.w_rank / (1.0 + unit.rank)
+            + params.w_numbers * numbers[cid]
+        )
+    chosen = most_promising(priors, limit)
+    sims = _cosines([units[i].text for i in chosen], embeddings, query_vector)
+    dense = [min(sims, default=0.0)] * len(units)
+    for i, sim in zip(chosen, sims, strict=True):
+        dense[i] = sim
+    if len(chosen) < len(units):
+        logger.debug("embedded %d of %d answer units", len(chosen), len(units))
+    scored = []
+    for unit, sim, cover, figure in zip(units, dense, covers, figures, strict=True):
+        cid = unit.hit.chunk.chunk_id
+        score = (  # summed as without a cap, so a cap that takes every unit changes nothing
             params.w_figure * figure
             + params.w_dense * sim
             + params.w_cover * cover
@@ -178,7 +223,15 @@ def extract(
     fit = dataclasses.replace(params, max_unit=max(1, min(params.max_unit, room)))
     terms = evidence_terms(services.bm25, query, settings.retrieval.glossary)
     units = collect_units(hits, fit)
-    scored = score_units(terms, units, services.embeddings, query_vector, params, question=query)
+    scored = score_units(
+        terms,
+        units,
+        services.embeddings,
+        query_vector,
+        params,
+        limit=settings.embed_units,
+        question=query,
+    )
 
     if not scored:
         return Answer(REFUSAL, (), 0.0, True)

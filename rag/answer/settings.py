@@ -4,6 +4,8 @@
 >>> s = AnswerSettings.from_config(Config(llm_base_url="http://127.0.0.1:8080"))
 >>> s.max_chars, s.refuse_threshold, s.retrieval.k, s.llm.base_url
 (300, 0.42, 5, 'http://127.0.0.1:8080')
+>>> s.embed_units, AnswerSettings.from_config(Config(answer_embed_units=0)).embed_units
+(32, None)
 """
 
 from __future__ import annotations
@@ -60,6 +62,8 @@ class AnswerSettings:
         llm: The LLM endpoint (its ``base_url`` is empty in extractive mode).
         max_question_chars: Longer questions are refused (``max_question_chars``).
         referrals: Health-safety referral lines (``referrals``).
+        embed_units: Most sentence units embedded per extractive answer
+            (``answer_embed_units``; ``None``: all of them).
     """
 
     max_chars: int
@@ -68,6 +72,7 @@ class AnswerSettings:
     llm: LlmSettings
     max_question_chars: int = 1000
     referrals: Referrals = field(default_factory=Referrals)
+    embed_units: int | None = None
 
     @classmethod
     def from_config(cls, cfg: Config) -> AnswerSettings:
@@ -79,4 +84,5 @@ class AnswerSettings:
             llm=LlmSettings.from_config(cfg),
             max_question_chars=cfg.max_question_chars,
             referrals=Referrals.load(Path(cfg.referrals) if cfg.referrals else None),
+            embed_units=cfg.answer_embed_units or None,
         )

@@ -60,10 +60,23 @@ def asked_figure(question: str) -> Figure | None:
 
 
 def _new_numbers(text: str, question: str) -> list[str]:
-    """Numbers of ``text`` that the question does not give itself (its years, its ages)."""
+    """Quantities of ``text`` that the question does not give itself.
+
+    A year (``ปี 2554``) or an ordinal (``แห่งที่ 14``, ``ครั้งที่ 3``) names *which*
+    one, not *how many*, so neither counts; nor do the question's own numbers.
+
+    >>> _new_numbers("ในปี 2554 แห่งที่ 14 มีผู้เข้าร่วม 1,407 คน", "กี่คน")
+    ['1,407']
+    """
+    folded = fold_digits(text)
     given = set(_NUMBER.findall(fold_digits(question)))
-    given |= {str(y.be) for y in years_in(question)} | {str(y.ce) for y in years_in(question)}
-    return [n for n in _NUMBER.findall(fold_digits(text)) if n not in given]
+    skip = {(y.start, y.end) for y in years_in(text)}
+    found = []
+    for m in _NUMBER.finditer(folded):
+        ordinal = folded[: m.start()].rstrip().endswith("ที่")
+        if m.group() not in given and (m.start(), m.end()) not in skip and not ordinal:
+            found.append(m.group())
+    return found
 
 
 def gives_figure(kind: Figure, text: str, question: str) -> bool:

@@ -1,7 +1,7 @@
 """Staff accounts with roles, in ``<index_dir>/staff.sqlite`` (see :mod:`rag.web.roles`).
 
 Passwords are kept as salted scrypt hashes and must pass
-:func:`rag.config.password_weakness`. :func:`open_accounts` makes sure an admin exists:
+:func:`rag.passwords.password_weakness`. :func:`open_accounts` makes sure an admin exists:
 a configured ``staff_password`` is the password of admin ``staff_user`` (set again
 at every start); else an older install's ``staff_auth.json`` is imported as that
 admin; else, when no admin exists, one is created with a random password written
@@ -25,8 +25,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from rag.config import Config, password_weakness
+from rag.config import Config
 from rag.errors import AccountError
+from rag.passwords import password_weakness
 from rag.web.auth import (
     AUTH_FILE,
     PASSWORD_FILE,
