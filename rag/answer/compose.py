@@ -118,8 +118,9 @@ def compose(
 
     Chosen units are grouped by document (the best unit's document first) and put
     in document order; consecutive units of a chunk become one citation whose quote
-    is the exact page span. A piece that would push the text over ``budget`` is
-    left out.
+    is the exact page span. The run that holds the best unit comes first: the answer
+    opens with the sentence that answers. A piece that would push the text over
+    ``budget`` is left out.
 
     Args:
         chosen: The units of the answer, the best first.
@@ -141,6 +142,9 @@ def compose(
             spans.append((first.unit, run_start, run_end, top))
             first, run_start, run_end, top = s, s.unit.start, s.unit.end, s.score
         spans.append((first.unit, run_start, run_end, top))
+    if chosen:  # the run that holds the answering unit opens the answer (a stable sort)
+        best = chosen[0].unit
+        spans.sort(key=lambda sp: not (sp[0].hit is best.hit and sp[1] <= best.start < sp[2]))
     sources: dict[str, str] = {}
     pieces: list[str] = []
     citations: list[Citation] = []
