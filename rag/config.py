@@ -95,6 +95,9 @@ class Config:
         ask_per_minute: Questions a client address may ask per minute on average
             (a token bucket); 0 disables the limit.
         ask_burst: Questions a client address may ask at once before that rate applies.
+        workers: CPU threads of the ingest and backfill work (the embedder's threads;
+            the next batch is embedded while the last one is stored); 0 means the
+            machine's CPU count (:func:`rag.ingest.parallel.cpu_workers`).
     """
 
     index_dir: Path = Path("indexes")
@@ -142,6 +145,7 @@ class Config:
     answer_workers: int = 0
     ask_per_minute: float = 30.0
     ask_burst: int = 10
+    workers: int = 0
 
     def with_(self, **changes: Any) -> Config:
         """Return a validated copy with some fields changed."""
@@ -193,7 +197,9 @@ _POSITIVE = (
     *("max_unpacked_mb", "max_question_chars", "embed_batch", "write_lock_timeout"),
     *("login_max_failures", "login_window_seconds", "login_lockout_seconds"),
 )
-_NOT_NEGATIVE = ("feedback_retention_days", "answer_workers", "ask_per_minute", "ask_burst")
+_NOT_NEGATIVE = (
+    *("feedback_retention_days", "answer_workers", "ask_per_minute", "ask_burst", "workers"),
+)
 
 
 def _coerce(name: str, kind: type, raw: Any) -> Any:

@@ -232,6 +232,7 @@ class BM25Store:
         migrate(directory)
         self.path = directory / STORE_FILE
         self._db = _connect(self.path)
+        self._vocab: tuple[int, dict[str, int]] = (-1, {})  # (version, token -> id)
 
     def close(self) -> None:
         """Close the file."""
@@ -267,7 +268,11 @@ class BM25Store:
         db = self._db
         db.execute("BEGIN IMMEDIATE")
         try:
-            vocab = dict(db.execute("SELECT token, tid FROM vocab").fetchall())
+            info = _info(db)
+            version = int(info.get("version", 0))
+            vocab = self._vocab[1]
+            if self._vocab[0] != version:  # read once per writer, not per batch
+                vocab = dict(db.execute("SELECT token, tid FROM vocab").fetchall())
             first = len(vocab)
             rows: list[RowData] = []
             for (chunk, meta), toks in zip(add, tokens, strict=True):
@@ -282,11 +287,12 @@ class BM25Store:
             gone = [(cid,) for cid in {*remove, *(r[0] for r in rows)}]
             db.executemany("DELETE FROM chunks WHERE chunk_id=?", gone)
             _insert(db, rows)
-            info = _info(db)
             k1, b = float(info.get("k1", params[0])), float(info.get("b", params[1]))
-            _set_version(db, int(info.get("version", 0)) + 1, (k1, b))
+            _set_version(db, version + 1, (k1, b))
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
+            self._vocab = (-1, {})
             raise
+        self._vocab = (version + 1, vocab)
         return [t for _, t in new], rows

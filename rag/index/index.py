@@ -29,13 +29,14 @@ from rag.index.bm25 import ThaiBM25
 from rag.index.bm25_saved import read_saved, saved_or_empty
 from rag.index.bm25_store import saved_version
 from rag.index.embed_cache import EmbedCache
-from rag.index.embedders import count_tokens, embedder_id, make_embedder, mismatch
+from rag.index.embedders import TokenCounting, count_tokens, embedder_id, make_embedder, mismatch
 from rag.index.embedding import Embeddings
 from rag.index.sync import SyncResult, store_problems, sync_bm25
 from rag.index.vectors import VectorStore
 from rag.index.writelock import WriteLock
 from rag.ingest.files import FileResult, IngestReport, ingest, reingest
 from rag.ingest.manifest import Manifest
+from rag.ingest.parallel import cpu_workers
 from rag.ingest.rechunk import rechunk_if_stale
 from rag.ingest.removal import Deletion, forget_document
 
@@ -209,7 +210,8 @@ class Index:
             Per-file results and what the sync changed.
         """
         with self.writing():
-            cfg, manifest, counter = self.cfg, self.manifest, count_tokens(self.embedder)
+            cfg, manifest = self.cfg, self.manifest
+            counter = TokenCounting(cfg, count_tokens(self.embedder))
             rechunk_if_stale(manifest, lambda: counter, cfg.chunk_tokens, cfg.chunk_overlap)
             report = (
                 reingest(cfg, manifest, counter, remove_missing=prune, on_file=on_file)
@@ -229,13 +231,8 @@ class Index:
     ) -> tuple[Deletion, SyncResult]:
         """Delete a document (and the files that produced only it) from the index.
 
-        Args:
-            doc_id: The document.
-            within: Called inside the manifest transaction of the deletion.
-
-        Raises:
-            InputError: No document has this id.
-            IndexBusyError: Another writer held the index over ``write_lock_timeout``.
+        ``within`` is called inside the manifest transaction of the deletion. Raises
+        :class:`InputError` (no such document) or :class:`IndexBusyError`.
         """
         with self.writing():
             deletion = forget_document(self.manifest, doc_id, within)
@@ -258,7 +255,9 @@ class Index:
             with self._state:
                 loaded = self._bm25
             done, fresh = sync_bm25(
-                self.manifest, self.vectors, self.bm25_dir, loaded, rebuild=self._rebuild
+                *(self.manifest, self.vectors, self.bm25_dir, loaded),
+                rebuild=self._rebuild,
+                workers=cpu_workers(self.cfg.workers),
             )
             self.manifest.set_meta("embedder_id", self.embedder_id)
             with self._state:

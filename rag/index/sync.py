@@ -24,6 +24,7 @@ from rag.index.bm25_rows import RowData
 from rag.index.bm25_store import BM25Store, write_whole
 from rag.index.vectors import VectorStore
 from rag.ingest.manifest import Manifest
+from rag.ingest.parallel import PARALLEL_MIN_CHUNKS, in_windows
 
 log = logging.getLogger(__name__)
 BATCH = 256
@@ -74,7 +75,9 @@ def sync_keywords(
     vectors: VectorStore,
     store: BM25Store,
     params: tuple[float, float],
+    *,
     progress: Callable[[int, int], None] | None = None,
+    workers: int = 1,
 ) -> KeywordSync:
     """Make the saved BM25 index hold exactly the manifest's chunks; record pending ones.
 
@@ -84,6 +87,7 @@ def sync_keywords(
         store: The saved BM25 index (changed in place, one transaction per batch).
         params: BM25 ``(k1, b)`` of a new store.
         progress: Called with ``(done, total)`` chunks tokenised.
+        workers: Processes tokenising, when there are many chunks.
 
     Returns:
         The counts and the BM25 changes made.
@@ -98,13 +102,15 @@ def sync_keywords(
     changes = []
     if gone and not missing:
         changes.append(store.change([], [], gone, params))
-    for start in range(0, len(missing), BATCH):
-        chunks = manifest.chunks(missing[start : start + BATCH])
+    batches = [manifest.chunks(missing[s : s + BATCH]) for s in range(0, len(missing), BATCH)]
+    texts = [[c.text for c in chunks] for chunks in batches]
+    parallel = len(missing) >= PARALLEL_MIN_CHUNKS
+    tokenised = in_windows(tokenize_many, texts, workers, parallel)
+    for number, (chunks, tokens) in enumerate(zip(batches, tokenised, strict=True)):
         pairs = [(c, chunk_meta(c, docs[c.doc_id])) for c in chunks]
-        tokens = tokenize_many(c.text for c in chunks)
-        changes.append(store.change(pairs, tokens, gone if start == 0 else (), params))
+        changes.append(store.change(pairs, tokens, gone if number == 0 else (), params))
         if progress:
-            progress(min(start + BATCH, len(missing)), len(missing))
+            progress(min((number + 1) * BATCH, len(missing)), len(missing))
     pending = want - have_vectors
     manifest.set_pending(pending)
     added = len(set(missing) | pending)
@@ -120,7 +126,9 @@ def sync_bm25(
     vectors: VectorStore,
     directory: Path,
     loaded: ThaiBM25 | None,
+    *,
     rebuild: bool = False,
+    workers: int = 1,
 ) -> tuple[KeywordSync, ThaiBM25 | None]:
     """:func:`sync_keywords` on the BM25 store in ``directory``, replayed on a copy of ``loaded``.
 
@@ -130,6 +138,7 @@ def sync_bm25(
         directory: The BM25 folder.
         loaded: The index searches use now, if loaded (never changed).
         rebuild: Empty the BM25 store first.
+        workers: Processes tokenising, when there are many chunks.
 
     Returns:
         What changed, and the changed copy of ``loaded`` (``None`` when it was not
@@ -140,7 +149,8 @@ def sync_bm25(
     store = BM25Store(directory)
     try:
         fresh = loaded.clone() if loaded and loaded.version == store.version() else None
-        done = sync_keywords(manifest, vectors, store, (loaded or ThaiBM25()).params)
+        params = (loaded or ThaiBM25()).params
+        done = sync_keywords(manifest, vectors, store, params, workers=workers)
         if fresh is not None:
             fresh.remove(done.removed_ids)
             for words, rows in done.changes:
