@@ -6,7 +6,7 @@ one for rows added since; merging them re-sorts only once the small one has grow
 
 >>> p = Postings.build(np.array([0, 0, 1]), np.array([2, 0, 2]), np.array([1, 3, 2]), 3)
 >>> [r.tolist() for r in p.of(2)], p.of(1)[0].size, p.of(7)[0].size
-[[0, 1], [1.0, 2.0]], 0, 0
+([[0, 1], [1.0, 2.0]], 0, 0)
 """
 
 from __future__ import annotations
