@@ -108,6 +108,9 @@ class Config:
             (``RAG_LINE_CHANNEL_SECRET``); empty turns ``/line/webhook`` off (404).
         line_channel_token: The LINE channel access token for replies.
         line_api_base: The LINE Messaging API (tests point it at a loopback stand-in).
+        workers: CPU threads of the ingest and backfill work (the embedder's threads;
+            the next batch is embedded while the last one is stored); 0 means the
+            machine's CPU count (:func:`rag.ingest.parallel.cpu_workers`).
     """
 
     index_dir: Path = Path("indexes")
@@ -160,6 +163,7 @@ class Config:
     line_channel_secret: str = ""
     line_channel_token: str = ""
     line_api_base: str = "https://api.line.me"
+    workers: int = 0
 
     def with_(self, **changes: Any) -> Config:
         """Return a validated copy with some fields changed."""
@@ -180,7 +184,7 @@ _POSITIVE = (
     *("login_max_failures", "login_window_seconds", "login_lockout_seconds"),
 )
 _NOT_NEGATIVE = (
-    *("feedback_retention_days", "answer_workers", "ask_per_minute", "ask_burst"),
+    *("feedback_retention_days", "answer_workers", "ask_per_minute", "ask_burst", "workers"),
     "answer_embed_units",
 )
 

@@ -49,7 +49,7 @@ def test_an_upload_is_a_job_and_the_chat_answers_while_it_runs(
 ) -> None:
     services = app_server.services
     worker = services.worker
-    real = worker.runners["upload"]
+    real = worker.runners["backfill"]  # the upload is keyword-first: its vectors follow
     held, release = threading.Event(), threading.Event()
 
     def held_upload(job: Job, tick: Progress) -> dict[str, Any]:
@@ -61,7 +61,7 @@ def test_an_upload_is_a_job_and_the_chat_answers_while_it_runs(
 
         return real(job, first_tick)
 
-    worker.runners["upload"] = held_upload
+    worker.runners["backfill"] = held_upload
     try:
         with staff_client(app_server) as staff:
             sent = staff.post(
@@ -78,10 +78,15 @@ def test_an_upload_is_a_job_and_the_chat_answers_while_it_runs(
         assert job is not None and job.kind == "upload" and job.user == "staff"
         assert job.args["name"] == "nongchok.md"
 
-        assert held.wait(WAIT_S), "the upload job did not start"
+        assert held.wait(WAIT_S), "the backfill job did not start"
+        uploaded = services.jobs.get(job_id)
+        assert uploaded is not None and uploaded.state == "done", uploaded
+        job_id = uploaded.result["backfill_job"]
         running = services.jobs.get(job_id)
-        assert running is not None and running.state == "running"
+        assert running is not None and running.state == "running" and running.kind == "backfill"
         assert (running.done, running.total, running.message) == (1, 1, "chunks")
+        garden = "โครงการสวนผักชุมชนหนองจอกมีสมาชิกกี่ครัวเรือน"
+        assert "สวนผักชุมชนหนองจอก" in ask(app_server.url, garden)  # by keyword, before vectors
         answered: list[str] = []
         asking = threading.Thread(
             target=lambda: answered.append(ask(app_server.url, "ผู้สูงอายุควรนอนวันละกี่ชั่วโมง"))
@@ -93,11 +98,12 @@ def test_an_upload_is_a_job_and_the_chat_answers_while_it_runs(
         assert still is not None and still.state == "running"  # the answer came mid-job
     finally:
         release.set()
-        worker.runners["upload"] = real
+        worker.runners["backfill"] = real
 
     done = wait_until_done(services.jobs, job_id)
     assert done.state == "done", done
-    assert done.result["status"] == "new" and done.result["chunks"] >= 1
+    assert done.result["stored"] >= 1 and done.result["left"] == 0
+    assert uploaded.result["status"] == "new" and uploaded.result["chunks"] >= 1
     assert "สวนผักชุมชนหนองจอก" in ask(app_server.url, "โครงการสวนผักชุมชนหนองจอกมีสมาชิกกี่ครัวเรือน")
     added = next(d for d in services.library.documents() if d.file_name == "nongchok.md")
     services.library.delete(added.doc_id)

@@ -136,7 +136,7 @@ def test_delete_is_remembered_even_when_the_stores_fail(
     library.ensure_folder(folder)
     sleep = next(d for d in library.documents() if d.file_name == "sleep.md")
 
-    def broken_sync(*_: object) -> None:
+    def broken_sync(*_: object, **__: object) -> None:
         raise StoreError("chroma", "ที่เก็บเวกเตอร์ไม่ตอบ", "vector store down")
 
     with monkeypatch.context() as patch:

@@ -81,7 +81,7 @@ def open_services(
         eval_dir / "thresholds.toml",
     )  # fmt: skip
     jobs = JobStore.in_index(cfg.index_dir)
-    worker = JobWorker(jobs, staff_runners(library, places), RERUN)
+    worker = JobWorker(jobs, staff_runners(library, places, jobs.submit), RERUN)
     return Services(
         cfg,
         index,

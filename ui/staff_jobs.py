@@ -56,13 +56,21 @@ def result_text(job: Job) -> str:
         return f"{r.get('symbol', '')} {r.get('status', '')} · {r.get('chunks', 0)} chunks " + (
             f"— {detail}" if detail else ""
         )
+    if job.kind in ("delete", "backfill", "reindex"):
+        return _counts_text(job)
+    return f"📊 {Path(r.get('report', '')).name}"
+
+
+def _counts_text(job: Job) -> str:
+    """The result of a job that changed chunks without a file of its own."""
+    r = job.result
+    if job.kind == "backfill":
+        return f"🧭 +{r.get('stored', 0)} vectors, {r.get('left', 0)} pending"
     if job.kind == "delete":
         return f"🗑️ {both('deleted')} (-{r.get('removed', 0)} chunks)"
-    if job.kind == "reindex":
-        failed = "; ".join(r.get("failed", [])[:3])
-        head = f"🔄 {r.get('files', 0)} files, +{r.get('added', 0)} / -{r.get('removed', 0)} chunks"
-        return f"{head} ❌ {failed}" if failed else head
-    return f"📊 {Path(r.get('report', '')).name}"
+    failed = "; ".join(r.get("failed", [])[:3])
+    head = f"🔄 {r.get('files', 0)} files, +{r.get('added', 0)} / -{r.get('removed', 0)} chunks"
+    return f"{head} ❌ {failed}" if failed else head
 
 
 def job_row(job: Job) -> list[Any]:
@@ -110,7 +118,11 @@ def look(services: Services, seen: list[int] | None, role: Role | None) -> Tick:
 
     ``seen`` holds the finished job ids of the last look.
     """
-    jobs = [j for j in services.jobs.recent(JOBS_SHOWN) if can(role, j.kind)]
+    jobs = [
+        j
+        for j in services.jobs.recent(JOBS_SHOWN)
+        if can(role, "upload" if j.kind == "backfill" else j.kind)  # uploads queue backfills
+    ]
     finished = sorted(j.id for j in jobs if not j.active)
     before = set(finished if seen is None else seen)
     ended = [j for j in jobs if not j.active and j.id not in before]

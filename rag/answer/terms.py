@@ -89,8 +89,8 @@ def query_terms(question: str, glossary: Glossary | None = None) -> list[str]:
 def document_frequencies(bm25: ThaiBM25) -> Counter[str]:
     """Chunks holding each word token of the BM25 index (syllable ``#`` tokens skipped).
 
-    Counted once per index object and size from the stored token lists: about a
-    second per 10,000 chunks, then free. A lock makes the answers that start together
+    Counted once per index object and size from its posting lists (one numpy pass),
+    then free. A lock makes the answers that start together
     after an upload wait for one count instead of each counting (on two cores, 16
     parallel counts of a large index would stall every answer for many seconds).
     """
@@ -98,10 +98,8 @@ def document_frequencies(bm25: ThaiBM25) -> Counter[str]:
         size = len(bm25)
         cached = _DF_CACHE.get(bm25)
         if cached is None or cached[0] != size:
-            counts: Counter[str] = Counter()
-            for cid in bm25.ids():
-                counts.update({t for t in bm25.tokens(cid) or () if not t.startswith("#")})
-            cached = (size, counts)
+            every = bm25.document_frequencies()
+            cached = (size, Counter({t: n for t, n in every.items() if not t.startswith("#")}))
             _DF_CACHE[bm25] = cached
         return cached[1]
 

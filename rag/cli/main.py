@@ -1,4 +1,4 @@
-"""The ``rag`` command: ingest, extract, search, ask, eval, doctor, staff, keys.
+"""The ``rag`` command: ingest, backfill, extract, search, ask, eval, doctor, staff, keys.
 
 Every command takes ``--index DIR`` (env ``RAG_INDEX_DIR``, default ``indexes/``)
 and ``--config FILE`` (default ``rag.toml`` when present).
@@ -7,10 +7,12 @@ and ``--config FILE`` (default ``rag.toml`` when present).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import logging
 import sys
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from tqdm import tqdm
@@ -43,37 +45,70 @@ def print_report(report: IngestReport, sync: SyncResult) -> None:
             for k in ("new", "changed", "unchanged", "duplicate", "renamed", "removed", "failed")
         )
         + f"; chunks +{sync.added} -{sync.removed}, embedded {sync.embedded}"
+        + (f", pending {sync.pending}" if sync.pending else "")
     )
 
 
+def _bar(desc: str, quiet: bool) -> tqdm:
+    return tqdm(total=0, unit="chunk", desc=desc, file=sys.stderr, disable=quiet)
+
+
+def _progress(bar: tqdm) -> Callable[[int, int], None]:
+    def update(done: int, total: int) -> None:
+        bar.total = total
+        bar.update(done - bar.n)
+
+    return update
+
+
 def cmd_ingest(args: argparse.Namespace) -> int:
-    """``rag ingest PATH…``: update the manifest, then embed and index what changed."""
+    """``rag ingest PATH…``: manifest and keyword index first, then the dense vectors."""
     cfg = config_from_args(args)
     paths = [Path(p) for p in args.paths]
     index = Index(cfg, rebuild=args.rebuild)
+    started = time.perf_counter()
     try:
-        with (
-            tqdm(
-                total=len(discover(paths)),
-                unit="file",
-                desc="ingest",
-                file=sys.stderr,
-                disable=args.quiet,
-            ) as files,
-            tqdm(total=0, unit="chunk", desc="embed", file=sys.stderr, disable=args.quiet) as bar,
-        ):
-
-            def on_embed(done: int, total: int) -> None:
-                bar.total = total
-                bar.update(done - bar.n)
-
+        with tqdm(
+            total=len(discover(paths)),
+            unit="file",
+            desc="ingest",
+            file=sys.stderr,
+            disable=args.quiet,
+        ) as files:
             report, sync = index.ingest(
-                paths, prune=args.prune, on_file=lambda _: files.update(), on_embed=on_embed
+                paths, prune=args.prune, on_file=lambda _: files.update(), dense=False
             )
+        keyword_s = time.perf_counter() - started
+        filled = None
+        if not args.keyword_only:
+            with _bar("embed", args.quiet) as bar:
+                filled = index.backfill(_progress(bar))
+            sync = dataclasses.replace(sync, embedded=filled.embedded, pending=filled.left)
     finally:
         index.close()
     print_report(report, sync)
+    print(f"keyword search available after {keyword_s:.1f} s / ค้นด้วยคำได้หลัง {keyword_s:.1f} วินาที")
+    if filled is None:
+        print(f"{sync.pending} chunk(s) wait for vectors; run `rag backfill` / รอฝังเวกเตอร์")
+    else:
+        dense_s = time.perf_counter() - started
+        print(f"dense indexing finished after {dense_s:.1f} s ({filled.stored} vectors stored)")
     return 1 if report.failed else 0
+
+
+def cmd_backfill(args: argparse.Namespace) -> int:
+    """``rag backfill``: embed and store the vectors of chunks still pending."""
+    index = Index(config_from_args(args))
+    try:
+        with _bar("embed", args.quiet) as bar:
+            filled = index.backfill(_progress(bar), limit=args.limit)
+    finally:
+        index.close()
+    print(
+        f"vectors stored {filled.stored}, embedded {filled.embedded}, "
+        f"still pending {filled.left}, {filled.seconds:.1f} s"
+    )
+    return 0
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
@@ -110,7 +145,8 @@ def cmd_doctor(args: argparse.Namespace) -> int:
         docs = index.manifest.documents()
         print(
             f"documents {len(docs)}, chunks {len(index.manifest.chunk_ids())}, "
-            f"chroma {index.vectors.count()}, bm25 {len(index.bm25)}, embedder {index.embedder_id}"
+            f"chroma {index.vectors.count()}, bm25 {len(index.bm25)}, "
+            f"pending {len(index.pending())}, embedder {index.embedder_id}"
         )
     finally:
         index.close()
@@ -143,7 +179,19 @@ def build_parser() -> argparse.ArgumentParser:
         help="rebuild the search stores (e.g. after changing the embedder)",
     )
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
+    p.add_argument(
+        "--keyword-only",
+        "--no-dense",
+        dest="keyword_only",
+        action="store_true",
+        help="index for keyword search only; vectors later with `rag backfill`",
+    )
     p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("backfill", parents=[common], help="embed chunks still waiting for vectors")
+    p.add_argument("--limit", type=int, default=None, help="most chunks to embed now")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_backfill)
 
     add_search_parser(sub, common)
     add_ask_parser(sub, common)

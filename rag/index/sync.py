@@ -1,25 +1,30 @@
-"""Bring the search stores in line with the manifest, by chunk id.
+"""Bring the search stores in line with the manifest, by chunk id, keyword store first.
 
-Stale ids are deleted, missing ones embedded (through the content-hash cache) and
-added in batches. An interrupted sync therefore resumes where it stopped, and a
-re-run embeds nothing. :meth:`rag.index.index.Index.sync` calls it under the
-index's write lock, with a BM25 object no search is using.
+:func:`sync_keywords` deletes stale vectors, changes the saved BM25 index chunk by
+chunk (:class:`~rag.index.bm25_store.BM25Store`) and records which chunks still
+lack a dense vector (the manifest's ``pending`` table: manifest ids minus Chroma
+ids). :func:`store_vectors` later adds the vectors of pending chunks
+(:mod:`rag.index.backfill`). An interrupted sync or backfill therefore resumes
+where it stopped, and a re-run changes nothing.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from llama_index.core.base.embeddings.base import BaseEmbedding
+import numpy as np
 
 from rag.data import Chunk, DocMeta
 from rag.index.bm25 import ThaiBM25, tokenize_many
-from rag.index.embed_cache import EmbedCache, embed_passages
+from rag.index.bm25_rows import RowData
+from rag.index.bm25_store import BM25Store, write_whole
 from rag.index.vectors import VectorStore
 from rag.ingest.manifest import Manifest
+from rag.ingest.parallel import PARALLEL_MIN_CHUNKS, in_windows
 
 log = logging.getLogger(__name__)
 BATCH = 256
@@ -27,11 +32,28 @@ BATCH = 256
 
 @dataclass(frozen=True)
 class SyncResult:
-    """What a sync changed in the search stores."""
+    """What a sync changed in the search stores.
+
+    Attributes:
+        added: Chunks added to a store (BM25 now, and Chroma now or by the backfill).
+        removed: Chunks removed from the stores.
+        embedded: Chunks newly embedded (not found in the embedding cache).
+        pending: Chunks still searchable by keyword only (waiting for vectors).
+    """
 
     added: int
     removed: int
     embedded: int
+    pending: int = 0
+
+
+@dataclass(frozen=True)
+class KeywordSync:
+    """What :func:`sync_keywords` did, with the BM25 changes to replay on a loaded index."""
+
+    result: SyncResult
+    removed_ids: frozenset[str]
+    changes: list[tuple[list[str], list[RowData]]] = field(default_factory=list)
 
 
 def chunk_meta(chunk: Chunk, doc: DocMeta) -> dict[str, Any]:
@@ -48,65 +70,131 @@ def chunk_meta(chunk: Chunk, doc: DocMeta) -> dict[str, Any]:
     }
 
 
-def sync_stores(
+def sync_keywords(
     manifest: Manifest,
     vectors: VectorStore,
-    bm25: ThaiBM25,
-    embedder: BaseEmbedding,
-    cache: EmbedCache,
+    store: BM25Store,
+    params: tuple[float, float],
     *,
-    embed_batch: int,
     progress: Callable[[int, int], None] | None = None,
-) -> SyncResult:
-    """Make ``vectors`` and ``bm25`` hold exactly the manifest's chunks.
+    workers: int = 1,
+) -> KeywordSync:
+    """Make the saved BM25 index hold exactly the manifest's chunks; record pending ones.
 
     Args:
         manifest: The source of truth.
-        vectors: The Chroma store (changed in place).
-        bm25: The BM25 index (changed in place; the caller saves it).
-        embedder: Embeds the missing chunks.
-        cache: The content-hash embedding cache of the index.
-        embed_batch: Passages per embedding batch.
-        progress: Called with ``(done, total)`` chunks.
+        vectors: The Chroma store (stale vectors are deleted).
+        store: The saved BM25 index (changed in place, one transaction per batch).
+        params: BM25 ``(k1, b)`` of a new store.
+        progress: Called with ``(done, total)`` chunks tokenised.
+        workers: Processes tokenising, when there are many chunks.
 
     Returns:
-        How many chunks were added, removed and newly embedded.
+        The counts and the BM25 changes made.
     """
     want = manifest.chunk_ids()
-    have_vectors, have_bm25 = set(vectors.ids()), set(bm25.ids())
+    have_vectors, have_bm25 = set(vectors.ids()), store.ids()
     stale_vectors = sorted(have_vectors - want)
     vectors.delete(stale_vectors)
-    removed = bm25.remove(have_bm25 - want)
-    missing = sorted((want - have_vectors) | (want - have_bm25))
+    gone = frozenset(have_bm25 - want)
+    missing = sorted(want - have_bm25)
     docs = {d.meta.doc_id: d.meta for d in manifest.documents()}
-    embedded = 0
-    for start in range(0, len(missing), BATCH):
-        chunks = manifest.chunks(missing[start : start + BATCH])
-        metas = [chunk_meta(c, docs[c.doc_id]) for c in chunks]
-        texts = [c.text for c in chunks]
-        before = len(cache)
-        if need := [i for i, c in enumerate(chunks) if c.chunk_id not in have_vectors]:
-            embeddings = embed_passages(embedder, [texts[i] for i in need], cache, embed_batch)
-            vectors.upsert(
-                [chunks[i].chunk_id for i in need],
-                embeddings,
-                [metas[i] for i in need],
-                [texts[i] for i in need],
-            )
-        embedded += len(cache) - before
-        if need := [i for i, c in enumerate(chunks) if c.chunk_id not in have_bm25]:
-            bm25.add([(chunks[i], metas[i]) for i in need], tokenize_many(texts[i] for i in need))
+    changes = []
+    if gone and not missing:
+        changes.append(store.change([], [], gone, params))
+    batches = [manifest.chunks(missing[s : s + BATCH]) for s in range(0, len(missing), BATCH)]
+    texts = [[c.text for c in chunks] for chunks in batches]
+    parallel = len(missing) >= PARALLEL_MIN_CHUNKS
+    tokenised = in_windows(tokenize_many, texts, workers, parallel)
+    for number, (chunks, tokens) in enumerate(zip(batches, tokenised, strict=True)):
+        pairs = [(c, chunk_meta(c, docs[c.doc_id])) for c in chunks]
+        changes.append(store.change(pairs, tokens, gone if number == 0 else (), params))
         if progress:
-            progress(min(start + BATCH, len(missing)), len(missing))
-    log.info("sync: +%d chunks, -%d, %d embedded", len(missing), len(stale_vectors), embedded)
-    return SyncResult(len(missing), max(len(stale_vectors), removed), embedded)
+            progress(min((number + 1) * BATCH, len(missing)), len(missing))
+    pending = want - have_vectors
+    manifest.set_pending(pending)
+    added = len(set(missing) | pending)
+    log.info(
+        "keyword sync: +%d chunks, -%d, %d waiting for vectors", added, len(gone), len(pending)
+    )
+    result = SyncResult(added, max(len(stale_vectors), len(gone)), 0, len(pending))
+    return KeywordSync(result, gone, changes)
+
+
+def sync_bm25(
+    manifest: Manifest,
+    vectors: VectorStore,
+    directory: Path,
+    loaded: ThaiBM25 | None,
+    *,
+    rebuild: bool = False,
+    workers: int = 1,
+) -> tuple[KeywordSync, ThaiBM25 | None]:
+    """:func:`sync_keywords` on the BM25 store in ``directory``, replayed on a copy of ``loaded``.
+
+    Args:
+        manifest: The source of truth.
+        vectors: The Chroma store.
+        directory: The BM25 folder.
+        loaded: The index searches use now, if loaded (never changed).
+        rebuild: Empty the BM25 store first.
+        workers: Processes tokenising, when there are many chunks.
+
+    Returns:
+        What changed, and the changed copy of ``loaded`` (``None`` when it was not
+        loaded or not at the saved version: it is then read again on first use).
+    """
+    if rebuild:
+        write_whole(ThaiBM25(), directory)
+    store = BM25Store(directory)
+    try:
+        fresh = loaded.clone() if loaded and loaded.version == store.version() else None
+        params = (loaded or ThaiBM25()).params
+        done = sync_keywords(manifest, vectors, store, params, workers=workers)
+        if fresh is not None:
+            fresh.remove(done.removed_ids)
+            for words, rows in done.changes:
+                fresh.extend_vocab(words)
+                fresh.add_rows(rows)
+            fresh.version = store.version()
+    finally:
+        store.close()
+    return done, fresh
+
+
+def store_vectors(
+    manifest: Manifest, vectors: VectorStore, chunks: list[Chunk], embeddings: np.ndarray
+) -> int:
+    """Add the vectors of chunks that are still in the manifest; clear them from pending.
+
+    Call it under the write lock: a chunk deleted while it was embedded is skipped.
+
+    Returns:
+        How many vectors were stored.
+    """
+    docs = {d.meta.doc_id: d.meta for d in manifest.documents()}
+    present = {c.chunk_id for c in manifest.chunks([c.chunk_id for c in chunks])}
+    keep = [i for i, c in enumerate(chunks) if c.chunk_id in present and c.doc_id in docs]
+    if keep:
+        vectors.upsert(
+            [chunks[i].chunk_id for i in keep],
+            embeddings[keep],
+            [chunk_meta(chunks[i], docs[chunks[i].doc_id]) for i in keep],
+            [chunks[i].text for i in keep],
+        )
+    manifest.clear_pending(c.chunk_id for c in chunks)
+    return len(keep)
 
 
 def store_problems(manifest: Manifest, vector_ids: set[str], bm25_ids: set[str]) -> list[str]:
-    """Consistency problems between the manifest and the stores (empty when healthy)."""
+    """Consistency problems between the manifest and the stores (empty when healthy).
+
+    Chunks waiting for their vectors (pending) are not missing from Chroma.
+    """
     want = manifest.chunk_ids()
+    pending = set(manifest.pending_ids())
     problems = []
-    for name, have in (("chroma", vector_ids), ("bm25", bm25_ids)):
+    for name, have in (("chroma", vector_ids | pending), ("bm25", bm25_ids)):
         if missing := want - have:
             problems.append(f"{name}: {len(missing)} chunk(s) of the manifest are missing")
         if extra := have - want:

@@ -79,3 +79,20 @@ class WriteLock:
             yield self._lock.lock_counter == 1
         finally:
             self._lock.release()
+
+    @contextmanager
+    def try_hold(self) -> Iterator[bool]:
+        """Hold the lock only if no one holds it now.
+
+        Yields:
+            Whether it is held (``False``: another writer has it; do nothing).
+        """
+        try:
+            self._lock.acquire(blocking=False)
+        except Timeout:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            self._lock.release()

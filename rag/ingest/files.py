@@ -19,10 +19,11 @@ from typing import Literal
 
 from rag.config import Config
 from rag.errors import InputError, RagError
-from rag.ingest.chunking import TokenCounter, chunk_pages
+from rag.ingest.chunking import TokenCounter
 from rag.ingest.loaders import file_type, load
 from rag.ingest.loaders.base import display_name
 from rag.ingest.manifest import Manifest
+from rag.ingest.parallel import chunk_documents, cpu_workers
 
 log = logging.getLogger(__name__)
 
@@ -152,13 +153,17 @@ def _store(job: _Job, cfg: Config, manifest: Manifest, count_tokens: TokenCounte
     with manifest.transaction():
         if job.old is not None:
             manifest.drop_source(job.key)
+        keep = []
         for doc in docs:
             if doc.meta.file_type == "jsonl" and manifest.has_document(doc.meta.doc_id):
                 warnings.append(
                     f"id {doc.meta.doc_id!r} already indexed from another file; skipped"
                 )
                 continue
-            chunks = chunk_pages(doc.pages, count_tokens, cfg.chunk_tokens, cfg.chunk_overlap)
+            keep.append(doc)
+        sizes, workers = (cfg.chunk_tokens, cfg.chunk_overlap), cpu_workers(cfg.workers)
+        chunked = chunk_documents([d.pages for d in keep], count_tokens, sizes, workers)
+        for doc, chunks in zip(keep, chunked, strict=True):
             manifest.put_document(doc, chunks)
             stored.append(doc.meta.doc_id)
             n_chunks += len(chunks)

@@ -11,6 +11,8 @@ Tables:
     pages(doc_id, number, text): the indexed text of each page.
     chunks(chunk_id, doc_id, page, start, end, text).
     meta(key, value): e.g. the embedder that built the index, and its ``generation``.
+    pending(chunk_id): chunks searchable by keyword whose dense vector is not stored
+        yet (:meth:`rag.index.index.Index.backfill` stores them).
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ CREATE TABLE IF NOT EXISTS chunks(chunk_id TEXT PRIMARY KEY, doc_id TEXT, page I
   start INTEGER, "end" INTEGER, text TEXT);
 CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS pending(chunk_id TEXT PRIMARY KEY);
 """
 GENERATION = "generation"
 
@@ -145,10 +148,8 @@ class Manifest:
 
     def has_document(self, doc_id: str) -> bool:
         """Whether a document id is stored."""
-        return (
-            self._db.execute("SELECT 1 FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
-            is not None
-        )
+        found = self._db.execute("SELECT 1 FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
+        return found is not None
 
     def put_document(self, doc: Document, chunks: list[Chunk]) -> None:
         """Store a document with its pages and chunks (replacing one with the same id)."""
@@ -177,6 +178,7 @@ class Manifest:
 
     def replace_chunks(self, doc_id: str, chunks: list[Chunk]) -> None:
         """Replace a document's chunks, keeping its pages (after a chunking change)."""
+        self._forget_pending(doc_id)
         self._db.execute("DELETE FROM chunks WHERE doc_id=?", (doc_id,))
         self._insert_chunks(chunks)
         self._db.execute("UPDATE documents SET chunks=? WHERE doc_id=?", (len(chunks), doc_id))
@@ -185,7 +187,14 @@ class Manifest:
         """Delete a document, its pages and chunks."""
         self._db.execute("DELETE FROM documents WHERE doc_id=?", (doc_id,))
         self._db.execute("DELETE FROM pages WHERE doc_id=?", (doc_id,))
+        self._forget_pending(doc_id)
         self._db.execute("DELETE FROM chunks WHERE doc_id=?", (doc_id,))
+
+    def _forget_pending(self, doc_id: str) -> None:
+        self._db.execute(
+            "DELETE FROM pending WHERE chunk_id IN (SELECT chunk_id FROM chunks WHERE doc_id=?)",
+            (doc_id,),
+        )
 
     def documents(self) -> list[DocRow]:
         """Every document, oldest first."""
@@ -236,6 +245,26 @@ class Manifest:
         return [
             r[0] for r in self._db.execute("SELECT chunk_id FROM chunks WHERE doc_id=?", (doc_id,))
         ]
+
+    # --- chunks waiting for their vectors ----------------------------------------
+
+    def pending_ids(self) -> list[str]:
+        """Chunks of the manifest whose dense vector is not stored yet, in id order."""
+        query = "SELECT chunk_id FROM pending JOIN chunks USING(chunk_id) ORDER BY chunk_id"
+        return [r[0] for r in self._db.execute(query)]
+
+    def set_pending(self, chunk_ids: Iterable[str]) -> None:
+        """Record exactly these chunks as waiting for vectors."""
+        with self.transaction():
+            self._db.execute("DELETE FROM pending")
+            self._db.executemany(
+                "INSERT OR IGNORE INTO pending VALUES(?)", ((c,) for c in chunk_ids)
+            )
+
+    def clear_pending(self, chunk_ids: Iterable[str]) -> None:
+        """Record that these chunks' vectors are stored."""
+        with self.transaction():
+            self._db.executemany("DELETE FROM pending WHERE chunk_id=?", ((c,) for c in chunk_ids))
 
     # --- meta --------------------------------------------------------------------
 

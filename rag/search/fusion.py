@@ -6,7 +6,7 @@ Two methods, picked explicitly by :func:`fuse`: reciprocal rank fusion
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from rag.search.settings import RetrievalSettings
 
@@ -47,10 +47,18 @@ def weighted(lists: Sequence[Ranked], weights: Sequence[float]) -> Ranked:
     return sorted(fused.items(), key=lambda item: -item[1])
 
 
-def fuse(sparse: Ranked, dense: Ranked, settings: RetrievalSettings) -> Ranked:
+def fuse(
+    sparse: Ranked,
+    dense: Ranked,
+    settings: RetrievalSettings,
+    pending: Collection[str] = frozenset(),
+) -> Ranked:
     """One ranking from the BM25 and dense lists, as ``settings`` say.
 
-    A single mode returns its own list unchanged; ``hybrid`` fuses both.
+    A single mode returns its own list unchanged; ``hybrid`` fuses both. A chunk
+    in ``pending`` has no vector yet (keyword-first ingest): it is ranked by its
+    keyword score alone, scaled by ``(bm25_weight + dense_weight) / bm25_weight``,
+    as if its dense score matched its keyword one, so it is not sunk for lacking one.
 
     >>> from rag.config import Config
     >>> s = RetrievalSettings.from_config(Config(fusion="rrf", bm25_weight=1.0, dense_weight=1.0))
@@ -62,5 +70,12 @@ def fuse(sparse: Ranked, dense: Ranked, settings: RetrievalSettings) -> Ranked:
     if settings.mode == "dense":
         return dense
     if settings.fusion == "rrf":
-        return rrf([sparse, dense], settings.weights, settings.rrf_k)
-    return weighted([sparse, dense], settings.weights)
+        fused = rrf([sparse, dense], settings.weights, settings.rrf_k)
+    else:
+        fused = weighted([sparse, dense], settings.weights)
+    bm25_weight = settings.weights[0]
+    if not pending or bm25_weight <= 0:
+        return fused
+    scale = sum(settings.weights) / bm25_weight
+    rescored = [(cid, score * scale if cid in pending else score) for cid, score in fused]
+    return sorted(rescored, key=lambda item: -item[1])

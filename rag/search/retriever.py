@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import TYPE_CHECKING
 
 from llama_index.core.base.embeddings.base import BaseEmbedding
@@ -71,6 +71,8 @@ class HybridRetriever(BaseRetriever):
             republished, while 0.8-0.9 still held distinct facts (the same
             cabinet-meeting header with another date). Hence 0.9.
         where: Default metadata filter for :meth:`retrieve`.
+        pending: Chunks searchable by keyword whose vectors are not stored yet
+            (:meth:`rag.index.index.Index.pending`): ranked by keyword alone.
         callback_manager: llama-index callbacks (never the global ``Settings``).
     """
 
@@ -84,6 +86,7 @@ class HybridRetriever(BaseRetriever):
         *,
         dedup_jaccard: float | None = DEDUP_JACCARD,
         where: Where | None = None,
+        pending: Collection[str] = frozenset(),
         callback_manager: CallbackManager | None = None,
     ) -> None:
         super().__init__(callback_manager=callback_manager or CallbackManager([]))
@@ -94,11 +97,20 @@ class HybridRetriever(BaseRetriever):
         self.settings = settings
         self.dedup_jaccard = dedup_jaccard
         self.where = where
+        self.pending = pending
 
     def candidate_lists(
-        self, query: str, where: Where | None = None, embedding: list[float] | None = None
+        self,
+        query: str,
+        where: Where | None = None,
+        embedding: list[float] | None = None,
+        stats: dict[str, float] | None = None,
     ) -> tuple[Ranked, Ranked]:
-        """The BM25 and dense candidate lists (either is empty when its mode is off)."""
+        """The BM25 and dense candidate lists (either is empty when its mode is off).
+
+        ``stats``, when given, receives ``bm25_s``, ``dense_s`` (seconds) and
+        ``pending_candidates``: BM25 candidates whose vectors are not stored yet.
+        """
         sparse: Ranked = []
         dense: Ranked = []
         started = time.perf_counter()
@@ -109,13 +121,14 @@ class HybridRetriever(BaseRetriever):
         if mode in ("hybrid", "dense"):
             vector = embedding or self.embedder.get_query_embedding(query)
             dense = self.vectors.query(vector, candidates, where)
+        dense_s = time.perf_counter() - started - bm25_s
+        waiting = sum(1 for cid, _ in sparse if cid in self.pending) if self.pending else 0
         logger.debug(
-            "retrieval: bm25 %d hits in %.3f s, dense %d hits in %.3f s",
-            len(sparse),
-            bm25_s,
-            len(dense),
-            time.perf_counter() - started - bm25_s,
+            "retrieval: bm25 %d hits in %.3f s (%d without vectors yet), dense %d hits in %.3f s",
+            *(len(sparse), bm25_s, waiting, len(dense), dense_s),
         )
+        if stats is not None:
+            stats.update(bm25_s=bm25_s, dense_s=dense_s, pending_candidates=float(waiting))
         return sparse, dense
 
     def search(
@@ -124,6 +137,7 @@ class HybridRetriever(BaseRetriever):
         k: int | None = None,
         where: Where | None = None,
         embedding: list[float] | None = None,
+        stats: dict[str, float] | None = None,
     ) -> list[Hit]:
         """The best chunks for ``query``.
 
@@ -132,6 +146,8 @@ class HybridRetriever(BaseRetriever):
             k: Hits wanted (default: the retriever's ``k``).
             where: Metadata filter (default: the retriever's ``where``).
             embedding: A precomputed query embedding, if any.
+            stats: Filled with timings and the count of candidates without vectors
+                (see :meth:`candidate_lists`).
 
         Returns:
             Hits, best first. ``score`` is the fused score in hybrid mode and the
@@ -140,8 +156,8 @@ class HybridRetriever(BaseRetriever):
         """
         k = self.settings.k if k is None else k
         where = self.where if where is None else where
-        sparse, dense = self.candidate_lists(query, where, embedding)
-        fused = fuse(sparse, dense, self.settings)
+        sparse, dense = self.candidate_lists(query, where, embedding, stats)
+        fused = fuse(sparse, dense, self.settings, self.pending)
         if not fused or k <= 0:
             return []
         rank_bm25 = {cid: rank for rank, (cid, _) in enumerate(sparse, start=1)}
@@ -225,7 +241,13 @@ def retriever_for(
     """
     index.refresh()
     return HybridRetriever(
-        index.embedder, index.vectors, index.bm25, index.lookup, settings, where=where
+        index.embedder,
+        index.vectors,
+        index.bm25,
+        index.lookup,
+        settings,
+        where=where,
+        pending=index.pending(),
     )
 
 

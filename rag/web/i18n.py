@@ -94,6 +94,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "kind_replace": ("แทนที่", "replace"),
     "kind_reindex": ("ดัชนีใหม่", "re-index"),
     "kind_evaluate": ("ประเมินผล", "evaluate"),
+    "kind_backfill": ("ฝังเวกเตอร์", "dense vectors"),
     "state_queued": ("รอคิว", "queued"),
     "state_running": ("กำลังทำ", "running"),
     "state_done": ("เสร็จ", "done"),

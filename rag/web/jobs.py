@@ -29,7 +29,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal, cast
 
-JobKind = Literal["upload", "delete", "replace", "reindex", "evaluate"]
+JobKind = Literal["upload", "delete", "replace", "reindex", "evaluate", "backfill"]
 JobState = Literal["queued", "running", "done", "failed"]
 JOBS_FILE = "jobs.sqlite"
 LISTING_CAP = 200  # the most jobs :meth:`JobStore.recent` returns

@@ -165,7 +165,7 @@ class Library:
         return dest
 
     def add_file(
-        self, src: Path, name: str, on_embed: Progress | None = None
+        self, src: Path, name: str, on_embed: Progress | None = None, dense: bool = True
     ) -> tuple[FileResult, SyncResult]:
         """Store one uploaded file and index it.
 
@@ -176,6 +176,8 @@ class Library:
             src: The uploaded file (e.g. Gradio's temporary copy, or its stored copy).
             name: The name the user gave it.
             on_embed: Progress callback ``(done, total)`` in chunks.
+            dense: Store the vectors now; ``False`` leaves the chunks searchable
+                by keyword only until :meth:`Index.backfill` (a staff job) runs.
 
         Returns:
             What happened to the file, and what the search stores changed.
@@ -185,9 +187,10 @@ class Library:
             stored = self.store_upload(src, name)
         except OSError as exc:
             return FileResult(shown, "failed", message=f"{exc} / บันทึกไฟล์ไม่ได้"), SyncResult(0, 0, 0)
-        embed_ahead(self.index, stored, self.lock, on_embed)
+        if dense:
+            embed_ahead(self.index, stored, self.lock, on_embed)
         with self.index.writing(), self.lock.write():
-            report, sync = self.index.ingest([stored], on_embed=on_embed)
+            report, sync = self.index.ingest([stored], on_embed=on_embed, dense=dense)
             result = report.files[0]
             if result.status == "failed":
                 if str(stored.resolve()) not in self.index.manifest.sources():

@@ -9,7 +9,13 @@ replace   ``doc_id``, ``path``, ``name`` (the new version, stored likewise)
 delete    ``doc_id``, ``name`` (its title, for the job list)
 reindex   (none)
 evaluate  ``set`` (a question set's name)
+backfill  (none): embeds the chunks an upload left searchable by keyword only
 ========  ==========================================================
+
+Uploads, replacements and re-indexing are keyword-first: their chunks are
+searchable by BM25 when the job ends, and the job queues a ``backfill`` job that
+adds their dense vectors (:meth:`rag.index.index.Index.backfill`; resumable, so
+always safe to run again).
 
 After a restart, :data:`RERUN` kinds are queued again: an upload is stored before it
 is submitted and ingesting the same bytes again changes nothing; a re-index and an
@@ -20,6 +26,7 @@ document. Those are failed as interrupted; the document list shows what happened
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from functools import partial
 from pathlib import Path
@@ -32,8 +39,10 @@ from rag.web.jobs import Job, JobKind
 from rag.web.library import Library
 from rag.web.staff_eval import run_evaluation
 
-RERUN: frozenset[JobKind] = frozenset({"upload", "reindex", "evaluate"})
+RERUN: frozenset[JobKind] = frozenset({"upload", "reindex", "evaluate", "backfill"})
 CHUNKS = "chunks"
+Queue = Callable[[JobKind, dict[str, Any], str], int]
+"""Submits a job: ``(kind, args, user) -> job id`` (:meth:`rag.web.jobs.JobStore.submit`)."""
 QUESTIONS = "questions"
 
 
@@ -70,12 +79,28 @@ def file_result(result: FileResult) -> dict[str, Any]:
     return data | ({"error": result.message} if result.status == "failed" else {})
 
 
-def run_upload(library: Library, job: Job, tick: Progress) -> dict[str, Any]:
-    """Index an uploaded file."""
+def _then_backfill(queue: Queue | None, job: Job, pending: int) -> dict[str, Any]:
+    """Queue a ``backfill`` job when chunks wait for vectors."""
+    if queue is not None and pending:
+        return {"pending": pending, "backfill_job": queue("backfill", {}, job.user)}
+    return {"pending": pending}
+
+
+def run_upload(library: Library, queue: Queue | None, job: Job, tick: Progress) -> dict[str, Any]:
+    """Index an uploaded file for keyword search; its vectors follow in a backfill job."""
     result, sync = library.add_file(
-        Path(job.args["path"]), job.args["name"], lambda d, t: tick(d, t, CHUNKS)
+        Path(job.args["path"]),
+        job.args["name"],
+        lambda d, t: tick(d, t, CHUNKS),
+        dense=queue is None,
     )
-    return file_result(result) | {"added": sync.added}
+    return file_result(result) | {"added": sync.added} | _then_backfill(queue, job, sync.pending)
+
+
+def run_backfill(library: Library, job: Job, tick: Progress) -> dict[str, Any]:
+    """Embed and store the vectors of chunks searchable by keyword only."""
+    filled = library.index.backfill(lambda d, t: tick(d, t, CHUNKS))
+    return {"stored": filled.stored, "embedded": filled.embedded, "left": filled.left}
 
 
 def run_replace(library: Library, job: Job, tick: Progress) -> dict[str, Any]:
@@ -123,10 +148,20 @@ def run_evaluate(places: EvalPlaces, job: Job, tick: Progress) -> dict[str, Any]
     return {"set": job.args["set"], "report": str(report)}
 
 
-def staff_runners(library: Library, places: EvalPlaces) -> dict[JobKind, Runner]:
-    """The function of each job kind."""
+def staff_runners(
+    library: Library, places: EvalPlaces, queue: Queue | None = None
+) -> dict[JobKind, Runner]:
+    """The function of each job kind.
+
+    Args:
+        library: The staff library.
+        places: Where evaluations read and write.
+        queue: Submits the ``backfill`` job an upload needs; ``None`` embeds
+            uploads inside their own job, as before keyword-first ingest.
+    """
     return {
-        "upload": partial(run_upload, library),
+        "upload": partial(run_upload, library, queue),
+        "backfill": partial(run_backfill, library),
         "replace": partial(run_replace, library),
         "delete": partial(run_delete, library),
         "reindex": partial(run_reindex, library),
