@@ -46,6 +46,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from before_after import END, START
 from scipy.stats import binomtest
 
 from rag.answer.ask import answer
@@ -350,7 +351,12 @@ def write_reports(report: dict[str, Any]) -> None:
                 f"| {d['threshold']:.2f} | {d['refusal']:.1f} | {d['false_refusal']:.1f} | "
                 f"{h['refusal']:.1f} | {h['false_refusal']:.1f} |"
             )
-    (out / "answers.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    text = "\n".join(lines) + "\n"
+    md = out / "answers.md"
+    old = md.read_text(encoding="utf-8") if md.exists() else ""
+    if START in old and END in old:  # keep the before/after section (eval/before_after.py)
+        text += "\n" + START + old.split(START, 1)[1].split(END, 1)[0] + END + "\n"
+    md.write_text(text, encoding="utf-8")
     print("\n".join(lines))
 
 
