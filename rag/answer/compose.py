@@ -29,7 +29,9 @@ def choose(scored: Sequence[Scored], budget: int, params: Params) -> list[Scored
     Greedy: each round adds the candidate with the highest *adjusted* score, where a
     unit right after a chosen one gets ``neighbour_bonus + next_bonus`` and one right
     before it ``neighbour_bonus``, so the answer grows into a coherent passage around
-    the best sentence. A chosen unit that stops inside a clause
+    the best sentence, and a unit of another document loses ``other_doc_penalty``
+    (an answer stays with the document that answers unless another adds as much). A
+    chosen unit that stops inside a clause
     (:func:`rag.thai.clauses.ends_open`: ``…ในปี``, ``…ร้อยละ``) is followed by the
     next unit whenever it fits; :func:`compose` trims a run that still ends open. A
     candidate must reach ``best - keep_ratio * spread`` (``spread`` = best minus median
@@ -69,6 +71,8 @@ def choose(scored: Sequence[Scored], budget: int, params: Params) -> list[Scored
                 return c.score + params.neighbour_bonus + params.next_bonus
             if (cid, pos + 1) in placed:
                 return c.score + params.neighbour_bonus
+            if c.unit.hit.chunk.doc_id != best.unit.hit.chunk.doc_id:
+                return c.score - params.other_doc_penalty
             return c.score
 
         pick = None

@@ -37,6 +37,8 @@ class Params:
             the sentence that answers; demo containment 0.765 to 0.792).
         next_bonus: Added again when it follows a chosen one: the answer goes on
             with what the answering sentence leads into (its figure, its reason).
+        other_doc_penalty: Taken from the score of a unit of another document than
+            the best unit's (answers kept to the answering document).
         max_unit: Longest unit in characters (longer sentences are cut at spaces).
         min_unit: Shorter units are joined to the next one.
         dense_floor: Cosine mapped to 0 in the evidence.
@@ -58,6 +60,7 @@ class Params:
     keep_ratio: float = 1.0
     neighbour_bonus: float = 0.0
     next_bonus: float = 0.15
+    other_doc_penalty: float = 0.1
     max_unit: int = 150
     min_unit: int = 40
     dense_floor: float = 0.75
