@@ -53,9 +53,11 @@ def cell(report: dict[str, Any] | None, metric: str, tag: str | None = None) -> 
     return "–" if value is None else f"{100 * value:.1f} %"
 
 
-def table(sets: list[str], before: Path, after: Path, labels: tuple[str, str]) -> list[str]:
+def table(
+    sets: list[str], before: Path, after: Path, labels: tuple[str, str], note: str = ""
+) -> list[str]:
     """Markdown lines: one block per set, rows = metrics, columns = before | after."""
-    lines = [START, "## Before / after (answers issue)", ""]
+    lines = [START, "## Before / after (answers issue)", "", *([note, ""] if note else [])]
     for name in sets:
         old, new = newest(before, name), newest(after, name)
         if old is None and new is None:
@@ -93,10 +95,11 @@ def main() -> int:
     parser.add_argument("--label-before", default="before")
     parser.add_argument("--label-after", default="after")
     parser.add_argument("--sets", default="demo,english,thaihealth-news,news-hard")
+    parser.add_argument("--note", default="", help="a paragraph under the heading")
     parser.add_argument("--out", type=Path, default=ROOT / "eval" / "reports" / "answers.md")
     args = parser.parse_args()
     labels = (args.label_before, args.label_after)
-    section = table(args.sets.split(","), args.before, args.after, labels)
+    section = table(args.sets.split(","), args.before, args.after, labels, args.note)
     text = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
     args.out.write_text(replace_section(text, section), encoding="utf-8")
     print("\n".join(section))

@@ -335,7 +335,8 @@ def test_an_english_question_is_answered_from_thai_text(qa_index: Index) -> None
     assert not ans.refused, ans
     assert "150 นาที" in ans.text
     assert doc_name(qa_index, ans.citations[0].doc_id) == "activity.md"
-    assert ans.text.endswith(QUOTED_IN_THAI)  # the one-line English note under a Thai quote
+    assert ans.notice == QUOTED_IN_THAI  # the one-line English note beside a Thai quote
+    assert QUOTED_IN_THAI not in ans.text  # a note, not a claim of the answer
 
 
 def test_the_answer_opens_with_the_clause_that_gives_the_figure(qa_index: Index) -> None:

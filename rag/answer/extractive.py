@@ -246,6 +246,5 @@ def extract(
         logger.info("refused: %s", unmet)
         sources = closest_sources(scored, services.source_of)
         return Answer(REFUSAL, sources, confidence, True, notice=unmet)
-    if not is_mostly_thai(query):
-        text = f"{text}\n{QUOTED_IN_THAI}"
-    return Answer(text, citations, confidence, False)
+    note = "" if is_mostly_thai(query) else QUOTED_IN_THAI  # a note, not a claim to ground
+    return Answer(text, citations, confidence, False, notice=note)
