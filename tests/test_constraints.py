@@ -97,3 +97,17 @@ def test_english_words_no_passage_holds_carry_no_evidence() -> None:
     assert set(weights) == {"นาที|minute|minutes", "กิจกรรมทางกาย|physical activity|exercise"}
     thai = evidence_terms(bm, "ผู้ใหญ่ควรออกกำลังกายกี่นาที วัคซีน", GLOSSARY)
     assert "วัคซีน" in thai  # a Thai word no passage holds still counts against the answer
+
+
+def test_the_evidence_is_judged_on_the_best_unit_without_the_figure_bonus() -> None:
+    from rag.answer.extractive import _plain_best, evidence
+    from rag.answer.units import PARAMS, Scored, Unit
+    from rag.data import Hit
+
+    text = "โปโลเนียได้แชมป์ลีกสูงสุด ต่อมาในปี 2543 มีผู้ชม 12,000 คน"
+    hit = Hit(Chunk("c1", "d1", 1, 0, len(text), text), "โปโลเนีย", 0.5, "both")
+    matching = Scored(Unit(hit, 0, 0, 0, 26), 0.9, 0.9, 0.9, 3.0)
+    with_figure = Scored(Unit(hit, 0, 1, 27, len(text)), 0.8, 0.2, 0.9, 3.0 + 0.1)
+    question = "โปโลเนียได้แชมป์ลีกสูงสุดกี่ครั้ง"
+    assert _plain_best([with_figure, matching], question, PARAMS) is matching
+    assert evidence(matching) > evidence(with_figure)

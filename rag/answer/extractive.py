@@ -196,6 +196,19 @@ def evidence(best: Scored, params: Params = PARAMS) -> float:
     return score * (1.0 - params.number_penalty) if best.numbers < 1.0 else score
 
 
+def _plain_best(scored: Sequence[Scored], question: str, params: Params) -> Scored:
+    """The best unit without the figure bonus: the evidence does not depend on it.
+
+    The bonus chooses which sentence opens the answer; whether the documents answer
+    at all is judged on the unit that matches the question best.
+    """
+    kind = asked_figure(question)
+    if kind is None:
+        return scored[0]
+    bonus = params.w_figure
+    return max(scored, key=lambda s: s.score - bonus * gives_figure(kind, s.unit.text, question))
+
+
 def extract(
     query: str,
     hits: Sequence[Hit],
@@ -235,7 +248,9 @@ def extract(
 
     if not scored:
         return Answer(REFUSAL, (), 0.0, True)
-    confidence = round(evidence(scored[0], params), 4)
+    confidence = round(
+        max(evidence(scored[0], params), evidence(_plain_best(scored, query, params), params)), 4
+    )
     threshold = settings.refuse_threshold
     if confidence < threshold:
         logger.info("refused: evidence %.3f < %.3f", confidence, threshold)
