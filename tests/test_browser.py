@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from rag.index.writelock import WriteLock
 from rag.ingest.manifest import Manifest
 from rag.web.feedback import FeedbackStore
 from tests.thaidocs import make_pdf
@@ -227,18 +228,21 @@ def test_three_uploads_are_jobs_while_a_partner_keeps_getting_answers(
     tab.locator("input[type=file]").first.set_input_files([str(f) for f in files])
     for f in files:  # a list of several files shows each stem and suffix apart
         tab.wait_for_selector(f"text={f.stem}")
-    tab.click("#upload-btn")
-    for f in files:  # one job row per file, at once
-        job_row_shows(tab, f.name, "")
-    assert "queued" in tab.locator("#upload-progress").inner_text()
+    # This process holds the index's write lock, as a CLI ingest would, so the jobs
+    # cannot finish before the answer below, however fast the machine is.
+    with WriteLock(app.index_dir, timeout=60).hold():
+        tab.click("#upload-btn")
+        for f in files:  # one job row per file, at once
+            job_row_shows(tab, f.name, "")
+        assert "queued" in tab.locator("#upload-progress").inner_text()
 
-    answer = ask(page, TOBACCO)  # a second browser session, while the jobs run
-    store = JobStore.in_index(app.index_dir)
-    ours = [j for j in store.recent() if j.subject in {f.name for f in files}]
-    assert len(ours) == 3 and {j.user for j in ours} == {"staff"}
-    assert any(j.active for j in ours), "the answer came after the ingest had ended"
-    assert "16.9" in answer.locator(".rag-text").first.inner_text()
-    assert answer.locator(".rag-card").count() >= 1
+        answer = ask(page, TOBACCO)  # a second browser session, while the jobs wait
+        store = JobStore.in_index(app.index_dir)
+        ours = [j for j in store.recent() if j.subject in {f.name for f in files}]
+        assert len(ours) == 3 and {j.user for j in ours} == {"staff"}
+        assert all(j.active for j in ours), "a job ended while another writer held the index"
+        assert "16.9" in answer.locator(".rag-text").first.inner_text()
+        assert answer.locator(".rag-card").count() >= 1
 
     for f in files:
         job_row_shows(tab, f.name, JOB_DONE)
