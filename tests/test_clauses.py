@@ -32,6 +32,12 @@ def scored(position: int, start: int, end: int, score: float, hit: Hit = HIT) ->
         ("เยาวชนอายุ 15 ปี", False),
         ("มีผู้ลงทะเบียน 1.85 ล้านคน", False),
         ("โครงการ (", True),
+        # what a figure changed from, before what it changed to
+        ("ปรับค่ามาตรฐาน PM2.5 เฉลี่ย 24 ชั่วโมงจาก 50", True),
+        ("ลดลงจากร้อยละ 19.1", True),
+        ("ปรับจาก 50 เป็น 37.5 ไมโครกรัมต่อลูกบาศก์เมตร", False),
+        ("ลดลงจาก 18,218 รายในปี 2564", False),
+        ("ผลิตชุดความรู้จากเวทีทั้งหมด 42 ชุด", False),  # จาก names a source here
     ],
 )
 def test_open_endings(text: str, is_open: bool) -> None:
@@ -59,3 +65,15 @@ def test_a_run_left_open_by_the_budget_is_trimmed_to_its_last_clause() -> None:
 def test_trimming_never_cuts_most_of_the_text() -> None:
     t = "จาก ร้อยละ"
     assert closed_end(t) == len(t)  # nothing closed is left: kept whole
+
+
+def test_a_from_figure_is_followed_by_what_it_changed_to() -> None:
+    text = "ประเทศไทยปรับค่ามาตรฐาน PM2.5 เฉลี่ย 24 ชั่วโมงจาก 50\nเป็น\n37.5 ไมโครกรัมต่อลูกบาศก์เมตร"
+    hit = Hit(Chunk("c3", "d3", 2, 0, len(text), text), "ฝุ่น", 0.5, "both")
+    cut = text.index("เป็น")
+    first, rest = scored(0, 0, cut - 1, 1.0, hit), scored(1, cut, len(text), 0.0, hit)
+    median_pad = [scored(i, 0, len(OTHER), 0.9, OTHER_HIT) for i in range(3)]
+    chosen = choose([first, *median_pad, rest], 300, PARAMS)
+    assert rest in chosen
+    answer, _ = compose(chosen, 300)
+    assert "37.5" in answer

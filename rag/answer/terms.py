@@ -37,7 +37,7 @@ from rag.thai.match import (
     search_tokens,
 )
 from rag.thai.segment import is_line_wrap, is_thai, sentence_spans, word_spans
-from rag.thai.years import year_equivalents
+from rag.thai.years import short_years, year_equivalents
 
 Terms = Mapping[str, float]
 ALTERNATIVES = "|"  # joins the spellings of one glossary term
@@ -52,7 +52,8 @@ _DF_LOCK = threading.Lock()  # parallel answers after an upload count the freque
 def query_terms(question: str, glossary: Glossary | None = None) -> list[str]:
     """Distinct content terms of a question, in order.
 
-    Question words, particles and one-character non-digit tokens are dropped. With
+    Question words, particles and one-character non-digit tokens are dropped; a
+    short B.E. year (``ปี 67``) is spelt in full (``2567``), as passages spell it. With
     a glossary, a term that is one spelling of a glossary group becomes all of them,
     joined by :data:`ALTERNATIVES` (any one matches), and English stop words are
     dropped, when the question is not mostly Thai: an English question over Thai
@@ -60,8 +61,8 @@ def query_terms(question: str, glossary: Glossary | None = None) -> list[str]:
     glossary cost thaihealth-news containment, see
     :func:`rag.search.retriever.keyword_query`).
 
-    >>> query_terms("โครงการนี้เริ่มเมื่อไร")
-    ['โครงการ', 'นี้', 'เริ่ม']
+    >>> query_terms("โครงการนี้เริ่มเมื่อไร"), query_terms("ปี 67 สูบบุหรี่กี่คน")
+    (['โครงการ', 'นี้', 'เริ่ม'], ['ปี', '2567', 'สูบบุหรี่', 'คน'])
     >>> g = Glossary((("อสม.", "village health volunteers"), ("อัตรา", "rate")))
     >>> query_terms("อสม. มีกี่คน", g) == query_terms("อสม. มีกี่คน")
     True
@@ -69,7 +70,9 @@ def query_terms(question: str, glossary: Glossary | None = None) -> list[str]:
     ['อัตรา|rate', 'อสม|village health volunteers', '2024']
     """
     out: list[str] = []
-    for tok in search_tokens(question):
+    short = short_years(question)  # ปี 67: the passages say 2567
+    for token in search_tokens(question):
+        tok = short.get(token, token)
         if is_question_word(tok) or (len(tok) == 1 and not tok.isdigit()) or tok in out:
             continue
         out.append(tok)

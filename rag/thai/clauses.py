@@ -4,16 +4,19 @@ Thai marks clauses with a space, not punctuation, so a space is where a long
 sentence may be cut. But some spaces sit inside a clause: after ``ร้อยละ`` comes
 its figure, after ``จาก`` what something fell from, after ``และ`` the second half
 of a pair. A text that ends on such a word stops mid-clause, before the fact
-it introduces (``…ลดลงจากร้อยละ``). :func:`ends_open` is that rule; the answer
+it introduces (``…ลดลงจากร้อยละ``); so does one that ends on what a figure changed
+from (``…ปรับจาก 50``) before what it changed to. :func:`ends_open` is that rule; the answer
 units are cut and checked with it.
 
 >>> ends_open("อัตราการสูบบุหรี่ลดลงจากร้อยละ")
 True
->>> ends_open("อัตราการสูบบุหรี่ลดลงจากร้อยละ 19.1")
+>>> ends_open("อัตราการสูบบุหรี่ลดลงจากร้อยละ 19.1 เหลือร้อยละ 16.9")
 False
 """
 
 from __future__ import annotations
+
+import re
 
 from rag.thai.match import fold, is_number
 from rag.thai.segment import word_tokenize
@@ -39,7 +42,14 @@ OPEN_WORDS = frozenset(
     }
 )
 _OPEN_MARKS = "(:–-—,/[{“\"'‘"
+# "…ปรับจาก 50" says what a figure changed from and stops before what it changed to:
+# จาก (from), an optional ร้อยละ, a number, at most one unit word, and the end
+# (not "ผลิตจากเวทีทั้งหมด 42 ชุด": there จาก names a source).
+_FROM_FIGURE = re.compile(r"จาก\s*(?:ร้อยละ\s*)?\d[\d,]*(?:\.\d+)?\s*[^\s\d]{0,12}$")
 _UNITS_AFTER_NUMBERS = frozenset({"ปี", "เดือน"})  # "15 ปี" is closed, "ภายในปี" is not
+_NUMBER_WORDS = frozenset(
+    {"หนึ่ง", "สอง", "สาม", "สี่", "ห้า", "หก", "เจ็ด", "แปด", "เก้า", "สิบ", "ยี่สิบ", "ร้อย", "พัน"}
+)
 
 
 def last_words(text: str, n: int = 2) -> list[str]:
@@ -59,14 +69,21 @@ def ends_open(text: str) -> bool:
     (True, False, False)
     >>> ends_open("เยาวชนอายุ 15 ปี"), ends_open("เป้าหมายภายในปี"), ends_open("")
     (False, True, False)
+    >>> ends_open("งดดื่มเป็นเวลาสามเดือน"), ends_open("งดดื่มเป็นเวลาสามเดือน ในปี")
+    (False, True)
+    >>> ends_open("ปรับค่ามาตรฐานจาก 50"), ends_open("ลดลงจากร้อยละ 21.4 ในปี 2554")
+    (True, False)
+    >>> ends_open("ปรับจาก 50 เป็น 37.5 ไมโครกรัม"), ends_open("ลดลงจาก 18,218 ราย")
+    (False, True)
     """
     stripped = text.rstrip()
     if not stripped:
         return False
-    if stripped[-1] in _OPEN_MARKS:
+    if stripped[-1] in _OPEN_MARKS or _FROM_FIGURE.search(fold(stripped[-60:])):
         return True
     words = last_words(stripped)
-    if words[-1] in _UNITS_AFTER_NUMBERS and len(words) > 1 and is_number(words[-2]):
+    counted = len(words) > 1 and (is_number(words[-2]) or words[-2] in _NUMBER_WORDS)
+    if words[-1] in _UNITS_AFTER_NUMBERS and counted:  # 15 ปี, สามเดือน
         return False
     return words[-1] in OPEN_WORDS
 

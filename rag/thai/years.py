@@ -100,6 +100,15 @@ def years_in(text: str) -> list[Year]:
     return [y for y in found if y is not None]
 
 
+def short_years(text: str) -> dict[str, str]:
+    """The two-digit B.E. years of ``text`` (``ปี 67``), each with its four-digit spelling.
+
+    >>> short_years("ปี 67 คนไทยดื่มเหล้าร้อยละเท่าไร"), short_years("อายุ 67 ปี")
+    ({'67': '2567'}, {})
+    """
+    return {str(y.be)[2:]: str(y.be) for y in years_in(text) if y.end - y.start == 2}
+
+
 def year_equivalents(number: str) -> frozenset[str]:
     """A number and, when it reads as a four-digit year, its spelling in the other era.
 
