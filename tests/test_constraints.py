@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from rag.answer.constraints import gap, place_gap, year_gap
+from rag.answer.constraints import gap, measure_gap, place_gap, year_gap
 from rag.answer.terms import evidence_terms, query_terms
 from rag.data import Chunk
 from rag.index.bm25 import ThaiBM25
 from rag.thai.asks import asked_figure, gives_figure
 from rag.thai.glossary import Glossary
+from rag.thai.measures import asked_measure, gives_measure
 from rag.thai.places import places_in
 
 
@@ -75,6 +76,43 @@ def test_place_gap_names_what_the_documents_give() -> None:
     assert gap("คนไทยสูบบุหรี่ร้อยละเท่าไร", "ภาคใต้ร้อยละ 21.2") == ""
 
 
+@pytest.mark.parametrize(
+    ("question", "evidence", "refused"),
+    [
+        # a how-many question in a measure the passage never counts in is a near miss
+        ("ปี 2565 มีผู้โทรเข้าสายด่วนเลิกบุหรี่ 1600 กี่สาย", "บอร์ดเคาะสายด่วน 1600 ปี 2565", True),
+        ("คนไทยดื่มเฉลี่ยกี่ลิตรต่อคนต่อปี", "ต้นทุนทางสังคมเฉลี่ยคนละ 498,196 บาท", True),
+        ("โครงการครูแคร์ใจรุ่นที่ 1 ใช้งบประมาณเท่าไร", "นำร่องรุ่นที่ 1 ใน 4 จังหวัด", True),
+        # the same measure, a word of its group, a multiplier or a Thai number word
+        ("สายด่วน 1600 ได้รับกี่สาย", "ได้รับสายทั้งหมด 52,300 สาย", False),
+        ("มีผู้เสียชีวิตกี่คน", "มีผู้เสียชีวิต 287 ราย", False),
+        # people and places are loose: translated text often leaves them unsaid
+        ("เครือข่ายรถไฟขนส่งผู้โดยสารปีละกี่คน", "ขนส่งผู้โดยสาร มากกว่า 37 ล้าน", False),
+        ("มีคณะกรรมการสอบกี่แห่ง", "มีคณะกรรมการสอบ 30 คณะ", False),
+        ("มูลนิธิได้รับเงินจำนวนเท่าไร", "ได้รับเงินสด 5 ล้านดอลลาร์", False),
+        ("เหลือเวลาเท่าไรตอนที่ทีมครองบอล", "เหลือเวลาอีก 4:51 นาที", False),
+        ("ทั่วประเทศมี อสม. กี่คน", "อสม. ทั่วประเทศประมาณ 1.07 ล้านคน", False),
+        ("ภาษีมีกี่อัตรา", "ภาษีตามมูลค่าสองอัตรา", False),  # a noun: not checked
+        ("แผนงานได้งบประมาณเท่าไร", "ได้รับจัดสรร 285 ล้านบาท", False),
+        # a percentage or a standard's value is not money
+        ("สสส. ได้รับเงินร้อยละเท่าไรของภาษี", "ร้อยละ 2 ของภาษีสุราและยาสูบ", False),
+        ("ค่ามาตรฐาน PM2.5 คือเท่าไร", "37.5 ไมโครกรัมต่อลูกบาศก์เมตร", False),
+        # "เกี่ยว" holds กี่ but asks nothing
+        ("มีคดีเกี่ยวกับบุหรี่ไฟฟ้าไหม", "ไม่มีตัวเลข", False),
+    ],
+)
+def test_measure_gap(question: str, evidence: str, refused: bool) -> None:
+    assert bool(measure_gap(question, evidence)) is refused
+    assert bool(gap(question, evidence)) is refused
+
+
+def test_a_measure_is_an_amount_not_a_bare_word() -> None:
+    people = asked_measure("มีผู้ใช้บริการกี่คน")
+    assert gives_measure(people, "มีผู้ใช้บริการ 61,000 คน")
+    assert not gives_measure(people, "ผู้ใช้บริการหลายคนพอใจ")  # คน without an amount
+    assert not gives_measure(asked_measure("กี่ครั้ง"), "ได้รับ 52,300 สาย")  # calls ⊄ times
+
+
 GLOSSARY = Glossary(
     (
         ("สูบบุหรี่", "smoking", "smokers"),
@@ -108,6 +146,14 @@ def test_the_evidence_is_judged_on_the_best_unit_without_the_figure_bonus() -> N
     hit = Hit(Chunk("c1", "d1", 1, 0, len(text), text), "โปโลเนีย", 0.5, "both")
     matching = Scored(Unit(hit, 0, 0, 0, 26), 0.9, 0.9, 0.9, 3.0)
     with_figure = Scored(Unit(hit, 0, 1, 27, len(text)), 0.8, 0.2, 0.9, 3.0 + 0.1)
-    question = "โปโลเนียได้แชมป์ลีกสูงสุดกี่ครั้ง"
+    question = "โปโลเนียได้แชมป์ลีกสูงสุดกี่คน"  # the unit with the figure counts people
     assert _plain_best([with_figure, matching], question, PARAMS) is matching
     assert evidence(matching) > evidence(with_figure)
+
+
+def test_short_years_are_spelt_in_full_for_the_evidence() -> None:
+    bm = ThaiBM25()
+    bm.add([(Chunk("c1", "d1", 1, 0, 30, "ปี 2567 คนไทยดื่มร้อยละ 27.4"), {})])
+    terms = evidence_terms(bm, "ปี 67 คนไทยดื่มเหล้าร้อยละเท่าไร", None)
+    assert "2567" in terms and "67" not in terms
+    assert "67" in evidence_terms(bm, "อายุ 67 ปีดื่มเหล้าร้อยละเท่าไร", None)  # an age stays

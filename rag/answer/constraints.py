@@ -5,9 +5,10 @@ when they give 2567, "เชียงราย …" when they give เชีย�
 neighbouring passage and its figure reads like an answer, but it answers another
 question. So before answering, the passage around the best unit (its *window*:
 the document title and the text just before and after the unit in its chunk) must
-name a year the question asks for, when it names any year, and a place the
-question asks for, when the question names one. Otherwise the answer is a refusal
-whose notice says what the documents give instead.
+name a year the question asks for, when it names any year, a place the
+question asks for, when the question names one, and an amount in the measure a
+how-many question counts in ("กี่สาย", "งบเท่าไร": :mod:`rag.thai.measures`).
+Otherwise the answer is a refusal whose notice says what the documents give instead.
 
 Years are compared in both eras (:mod:`rag.thai.years`), places by canonical name
 (:mod:`rag.thai.places`), so "Chiang Mai in 2024" is met by "เชียงใหม่ ปี 2567".
@@ -23,6 +24,7 @@ Years are compared in both eras (:mod:`rag.thai.years`), places by canonical nam
 from __future__ import annotations
 
 from rag.answer.units import Scored
+from rag.thai.measures import asked_measure, gives_measure, is_loose
 from rag.thai.places import places_in
 from rag.thai.years import missing_years, years_in
 
@@ -75,6 +77,28 @@ def place_gap(question: str, evidence: str) -> str:
     return f"เอกสารมีข้อมูลของ{gave} ไม่ใช่{wanted} / The documents give {gave}, not {wanted}."
 
 
+def measure_gap(question: str, evidence: str) -> str:
+    """The notice when the question counts in a measure (กี่สาย, งบเท่าไร) the evidence never gives.
+
+    >>> measure_gap("ปี 2565 มีผู้โทรเข้าสายด่วน 1600 กี่สาย", "บอร์ดเคาะสายด่วน 1600 เป็นสถานบริการ")
+    'เอกสารไม่ได้ระบุจำนวนเป็นสายที่ถาม / The documents do not give the figure asked for (สาย).'
+    >>> measure_gap("ปี 2567 สายด่วน 1600 ได้รับกี่สาย", "ได้รับสายทั้งหมด 52,300 สาย")
+    ''
+    """
+    words = asked_measure(question)
+    if words is None or is_loose(words) or gives_measure(words, evidence):
+        return ""
+    word = min(words, key=lambda w: (w not in question, len(w)))
+    return (
+        f"เอกสารไม่ได้ระบุจำนวนเป็น{word}ที่ถาม / "
+        f"The documents do not give the figure asked for ({word})."
+    )
+
+
 def gap(question: str, evidence: str) -> str:
-    """Why ``evidence`` does not answer ``question`` (year, then place); ``""`` when it may."""
-    return year_gap(question, evidence) or place_gap(question, evidence)
+    """Why ``evidence`` does not answer ``question`` (year, place, measure); ``""`` if it may."""
+    return (
+        year_gap(question, evidence)
+        or place_gap(question, evidence)
+        or measure_gap(question, evidence)
+    )

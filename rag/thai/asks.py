@@ -22,6 +22,7 @@ import re
 from typing import Literal
 
 from rag.thai.match import fold
+from rag.thai.measures import asked_measure, gives_measure
 from rag.thai.normalize import fold_digits
 from rag.thai.years import years_in
 
@@ -86,6 +87,8 @@ def gives_figure(kind: Figure, text: str, question: str) -> bool:
     True
     >>> gives_figure("date", "จัดขึ้นเมื่อวันที่ 14–15 สิงหาคม 2567", "จัดวันไหน")
     True
+    >>> gives_figure("count", "ในปี 2566 มีเวที 12 ครั้ง", "พบคนไร้บ้านกี่คน")  # not in people
+    False
     """
     folded = fold_digits(text)
     if kind == "percent":
@@ -93,4 +96,4 @@ def gives_figure(kind: Figure, text: str, question: str) -> bool:
     if kind == "date":
         asked = {y.be for y in years_in(question)}
         return any(m in text for m in _MONTHS) or any(y.be not in asked for y in years_in(text))
-    return bool(_new_numbers(text, question))
+    return bool(_new_numbers(text, question)) and gives_measure(asked_measure(question), text)
