@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 
-from rag.thai.match import fold, is_number
+from rag.thai.match import NUMBER_WORDS, fold, is_number
 from rag.thai.segment import word_tokenize
 
 # Words after which a clause goes on: figure and quantity introducers, prepositions,
@@ -47,9 +47,7 @@ _OPEN_MARKS = "(:–-—,/[{“\"'‘"
 # (not "ผลิตจากเวทีทั้งหมด 42 ชุด": there จาก names a source).
 _FROM_FIGURE = re.compile(r"จาก\s*(?:ร้อยละ\s*)?\d[\d,]*(?:\.\d+)?\s*[^\s\d]{0,12}$")
 _UNITS_AFTER_NUMBERS = frozenset({"ปี", "เดือน"})  # "15 ปี" is closed, "ภายในปี" is not
-_NUMBER_WORDS = frozenset(
-    {"หนึ่ง", "สอง", "สาม", "สี่", "ห้า", "หก", "เจ็ด", "แปด", "เก้า", "สิบ", "ยี่สิบ", "ร้อย", "พัน"}
-)
+_NUMBER_WORDS = frozenset(NUMBER_WORDS)
 
 
 def last_words(text: str, n: int = 2) -> list[str]:

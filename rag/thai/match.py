@@ -122,6 +122,13 @@ def is_question_word(token: str) -> bool:
     return token in QUESTION_WORDS
 
 
+#: Thai number words, as counted in text ("สองอัตรา", "สามเดือน", "1.07 ล้านคน").
+NUMBER_WORDS = (
+    *("หนึ่ง", "สอง", "สาม", "สี่", "ห้า", "หก", "เจ็ด", "แปด", "เก้า", "สิบ", "ยี่สิบ"),
+    *("ร้อย", "พัน", "หมื่น", "แสน", "ล้าน"),
+)
+
+
 def is_number(token: str) -> bool:
     """Whether a token is a number (digits, with ``.`` or ``,`` between digit runs).
 

@@ -28,7 +28,7 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
-from rag.thai.match import fold
+from rag.thai.match import NUMBER_WORDS, fold
 from rag.thai.normalize import fold_digits
 from rag.thai.segment import word_spans
 
@@ -53,7 +53,7 @@ _MEASURE_OF: dict[str, frozenset[str]] = {
 _HOW_MUCH = re.compile(r"เท่า\s*(ไร|ไหร่|ใด)|\bhow\s+much\b")
 _MONEY_WORDS = ("งบ", "เงิน", "ราคา", "ค่าใช้จ่าย", "ค่าตอบแทน", "budget", "cost", "price")
 _PERCENT_ASK = re.compile(r"ร้อยละ\s*เท่า|เปอร์เซ็นต์|%|percent")
-_NUMBER_WORDS = "หนึ่ง|สอง|สาม|สี่|ห้า|หก|เจ็ด|แปด|เก้า|สิบ|ร้อย|พัน|หมื่น|แสน|ล้าน"
+_NUMBER_WORDS = "|".join(NUMBER_WORDS)
 _AMOUNT = rf"(?:\d[\d,]*(?:\.\d+)?|(?:{_NUMBER_WORDS})+)\s*(?:(?:{_NUMBER_WORDS})\s*)*"
 
 
