@@ -2,13 +2,16 @@
 
 A set is a JSONL file of questions (schema in ``eval/sets/README.md``) plus the
 documents the evaluation indexes to answer them (one question: :mod:`rag.evaluation.question`).
-Five sets are known:
+Six sets are known:
 
 - ``demo``: ``<sets_dir>/demo.jsonl`` over the bundled corpus folder (gold = file + page);
 - ``english``: ``<sets_dir>/english.jsonl``, questions asked in English (Thai reference
   answers) over the same corpus folder;
 - ``thaihealth-news``: ``<sets_dir>/thaihealth-news.jsonl`` over the 218 thaigov
   articles in ``<shared_dir>/corpus/thaigov/thaihealth-mentions.jsonl`` (gold = article id);
+- ``thaihealth-news-ci``: the ``thaihealth-news`` questions over a bounded part of its
+  articles (the gold ones and those listed in ``<sets_dir>/thaihealth-news-ci.corpus.txt``,
+  about a quarter of its chunks): the gate that ``make test`` can afford on a fresh machine;
 - ``news-hard``: ``<sets_dir>/news-hard.jsonl`` over part of
   ``<shared_dir>/corpus/thaigov/health-news.jsonl.gz``: its gold articles and the
   look-alikes listed in ``<sets_dir>/news-hard.corpus.txt`` (:attr:`QuestionSet.articles`);
@@ -35,10 +38,13 @@ from rag.evaluation.subset import read_id_list
 NEWS_FILE = Path("corpus/thaigov/thaihealth-mentions.jsonl")
 HEALTH_NEWS_FILE = Path("corpus/thaigov/health-news.jsonl.gz")
 XQUAD_DIR = Path("datasets/xquad-th")
-SET_NAMES = ("demo", "english", "thaihealth-news", "news-hard", "xquad-th")
-# Sets that index only part of their collection: the file listing the articles they index
-# besides their gold articles (one id per line).
-ARTICLE_LISTS = {"news-hard": "news-hard.corpus.txt"}
+SET_NAMES = ("demo", "english", "thaihealth-news", "thaihealth-news-ci", "news-hard", "xquad-th")
+# Sets that index only part of their collection: (question file, the file listing the
+# articles they index besides their gold articles (one id per line), the collection).
+ARTICLE_LISTS = {
+    "thaihealth-news-ci": ("thaihealth-news.jsonl", "thaihealth-news-ci.corpus.txt", NEWS_FILE),
+    "news-hard": ("news-hard.jsonl", "news-hard.corpus.txt", HEALTH_NEWS_FILE),
+}
 # Sets whose documents are the bundled demo corpus folder.
 CORPUS_SETS = ("demo", "english")
 
@@ -96,6 +102,7 @@ def missing_data(name: str, shared_dir: Path) -> str:
     """
     need = {
         "thaihealth-news": shared_dir / NEWS_FILE,
+        "thaihealth-news-ci": shared_dir / NEWS_FILE,
         "news-hard": shared_dir / HEALTH_NEWS_FILE,
         "xquad-th": shared_dir / XQUAD_DIR,
     }.get(name)
@@ -159,12 +166,15 @@ def load_set(name: str, *, sets_dir: Path, corpus_dir: Path, shared_dir: Path) -
         folder = shared_dir / XQUAD_DIR
         xquad = tuple(load_xquad(folder))
         return QuestionSet(name, xquad, (folder / "corpus.jsonl",), str(folder))
+    if name in ARTICLE_LISTS:
+        question_file, listing, collection = ARTICLE_LISTS[name]
+        path = sets_dir / question_file
+        questions = tuple(read_questions(path))
+        listed = read_id_list(sets_dir / listing)
+        articles = frozenset(listed).union(doc for q in questions for doc, _ in q.gold)
+        return QuestionSet(name, questions, (shared_dir / collection,), str(path), articles)
     path = sets_dir / f"{name}.jsonl"
     questions = tuple(read_questions(path))
-    if name in ARTICLE_LISTS:
-        listed = read_id_list(sets_dir / ARTICLE_LISTS[name])
-        articles = frozenset(listed).union(doc for q in questions for doc, _ in q.gold)
-        return QuestionSet(name, questions, (shared_dir / HEALTH_NEWS_FILE,), str(path), articles)
     sources = (corpus_dir,) if name in CORPUS_SETS else (shared_dir / NEWS_FILE,)
     return QuestionSet(name, questions, sources, str(path))
 
