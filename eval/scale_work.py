@@ -8,7 +8,7 @@ process's alone and a probe starts cold::
     python eval/scale_work.py probe --index DIR --mode hybrid --questions Q.jsonl --out p.json
 
 Everything goes through the library's public entry points (``Index``,
-``Index.ingest``, ``Index.backfill`` where it exists, the retriever, and
+``Index.ingest`` (keyword-first), ``Index.backfill``, the retriever, and
 :func:`rag.answer.ask.answer`).
 """
 
@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import inspect
 import json
 import os
 import resource
@@ -41,31 +40,17 @@ from rag.index.index import Index
 GIB = 2**30
 
 
-def keyword_first() -> bool:
-    """Whether this code base ingests keyword-first (BM25 at once, vectors by a backfill).
+def ingest_timed(index: Index, files: Sequence[Path], dense: bool) -> tuple[float, float]:
+    """Ingest ``files`` keyword-first: (seconds until keyword-searchable, until dense).
 
-    TODO(integrator): the one place to adjust to the scale branch's final names. Today
-    (scale branch, work in progress): ``Index.ingest(paths, dense=False)`` commits the
-    manifest and BM25, ``Index.backfill()`` embeds the pending chunks. Without them
-    (the code before issue 12) every ingest embeds, and so does the keyword size.
-    """
-    return hasattr(Index, "backfill") and "dense" in inspect.signature(Index.ingest).parameters
-
-
-def ingest_timed(index: Index, files: Sequence[Path], dense: bool) -> tuple[float | None, float]:
-    """Ingest ``files``: (seconds until keyword-searchable, seconds until dense; from start).
-
-    The first is ``None`` without keyword-first ingest (the files became searchable
-    only once embedded); the second is the keyword time when ``dense`` is off.
+    Both from the start; the second is the keyword time when ``dense`` is off (the
+    chunks stay pending, as after ``rag ingest --keyword-only``).
     """
     started = time.perf_counter()
-    if not keyword_first():
-        index.ingest(list(files))
-        return None, time.perf_counter() - started
-    index.ingest(list(files), dense=False)  # type: ignore[call-arg]
+    index.ingest(list(files), dense=False)
     keyword = time.perf_counter() - started
     if dense:
-        index.backfill()  # type: ignore[attr-defined]
+        index.backfill()
     return keyword, time.perf_counter() - started
 
 
@@ -87,9 +72,8 @@ def rss() -> dict[str, float]:
 
 
 def pending(index: Index) -> int:
-    """Chunks whose vectors are not stored yet (0 where the code has no such notion)."""
-    found = getattr(index, "pending", None)
-    return len(found()) if callable(found) else 0
+    """Chunks whose vectors are not stored yet."""
+    return len(index.pending())
 
 
 def run_ingest(index_dir: Path, files: Sequence[Path], until: int, dense: bool) -> dict[str, Any]:
@@ -106,8 +90,8 @@ def run_ingest(index_dir: Path, files: Sequence[Path], until: int, dense: bool) 
         totals["files"] += 1
         if new:
             totals["new_chunks"] += new
-            totals["keyword_s"] += full if keyword is None else keyword
-            totals["dense_s"] += full - (keyword or 0.0)
+            totals["keyword_s"] += keyword
+            totals["dense_s"] += full - keyword
             totals["bytes"] += path.stat().st_size
         print(f"{path.name}: +{new} chunks ({full:.1f} s)", file=sys.stderr, flush=True)
     result = {
@@ -115,7 +99,7 @@ def run_ingest(index_dir: Path, files: Sequence[Path], until: int, dense: bool) 
         "chunks": len(index.manifest.chunk_ids()),
         "pending": pending(index),
         "articles": len(index.manifest.documents()),
-        "keyword_first": keyword_first(),
+        "keyword_first": True,
         **rss(),
     }
     index.close()
