@@ -39,7 +39,7 @@ from rag.web.auth import (
     write_password,
 )
 from rag.web.roles import Action, Role, can, forbidden, role_of, user_name
-from rag.web.staff_db import STAFF_DB, connect
+from rag.web.staff_db import StaffTable, connect
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS accounts (
@@ -74,24 +74,19 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-class StaffAccounts:
+class StaffAccounts(StaffTable):
     """The accounts table of the staff database (safe for several processes).
 
     Args:
         path: The staff database (normally ``<index_dir>/staff.sqlite``).
     """
 
+    schema = SCHEMA
+
     def __init__(self, path: Path) -> None:
-        self.path = path
-        with connect(path) as db:
-            db.executescript(SCHEMA)
+        super().__init__(path)
         salt = new_salt()
         self._decoy = salt, hash_password(new_password(), salt)  # checked for unknown users
-
-    @classmethod
-    def for_config(cls, cfg: Config) -> StaffAccounts:
-        """The accounts of an index folder."""
-        return cls(cfg.index_dir / STAFF_DB)
 
     def list(self) -> list[Account]:
         """Every account, by user name (no hashes)."""

@@ -27,13 +27,11 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Literal, get_args
 
-from rag.config import Config
 from rag.errors import AccountError, ForbiddenError, UnauthorizedError
 from rag.web.roles import user_name
-from rag.web.staff_db import STAFF_DB, connect
+from rag.web.staff_db import StaffTable, connect
 
 KeyRole = Literal["partner", "staff"]
 KEY_ROLES: tuple[KeyRole, ...] = get_args(KeyRole)
@@ -122,22 +120,14 @@ def key_role(role: str) -> KeyRole:
     return role
 
 
-class ApiKeys:
+class ApiKeys(StaffTable):
     """The API key table of the staff database.
 
     Args:
         path: The staff database (normally ``<index_dir>/staff.sqlite``).
     """
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        with connect(path) as db:
-            db.executescript(SCHEMA)
-
-    @classmethod
-    def for_config(cls, cfg: Config) -> ApiKeys:
-        """The API keys of an index folder."""
-        return cls(cfg.index_dir / STAFF_DB)
+    schema = SCHEMA
 
     def create(self, name: str, role: str) -> tuple[ApiKey, str]:
         """Create a key; returns it and its secret (shown once, never stored).

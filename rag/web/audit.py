@@ -19,10 +19,8 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 
-from rag.config import Config
-from rag.web.staff_db import STAFF_DB, connect
+from rag.web.staff_db import StaffTable, connect
 
 log = logging.getLogger(__name__)
 MAX_FIELD = 500  # characters kept of each field (a login name can be anything)
@@ -66,22 +64,14 @@ def _clip(text: str) -> str:
     return " ".join(str(text).splitlines())[:MAX_FIELD]
 
 
-class AuditLog:
+class AuditLog(StaffTable):
     """The audit table of the staff database.
 
     Args:
         path: The staff database (normally ``<index_dir>/staff.sqlite``).
     """
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        with connect(path) as db:
-            db.executescript(SCHEMA)
-
-    @classmethod
-    def for_config(cls, cfg: Config) -> AuditLog:
-        """The audit log of an index folder."""
-        return cls(cfg.index_dir / STAFF_DB)
+    schema = SCHEMA
 
     def record(self, user: str, action: str, target: str = "", detail: str = "") -> None:
         """Add an entry stamped with the current UTC time (and log it)."""

@@ -20,11 +20,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import sqlite3
-import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
@@ -32,6 +29,7 @@ from rag.config import Config
 from rag.data import Answer, Citation, Turn
 from rag.errors import InputError
 from rag.ingest.loaders.base import display_name
+from rag.web.retained import RetainedStore, now, stamp
 
 Rating = Literal["up", "down"]
 FILE_NAME = "feedback.sqlite3"
@@ -105,11 +103,7 @@ def _turn(stored: Any) -> Turn:
     return Turn.from_json(stored)
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
-class FeedbackStore:
+class FeedbackStore(RetainedStore):
     """Feedback rows in ``path`` (normally ``<index_dir>/feedback.sqlite3``).
 
     Args:
@@ -117,25 +111,9 @@ class FeedbackStore:
         retention_days: Purge rows older than this on open and on each add; 0 keeps all.
     """
 
-    def __init__(self, path: Path, retention_days: int = 0) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.path = path
-        self.retention_days = retention_days
-        self._lock = threading.Lock()
-        self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.executescript(SCHEMA)
-        if retention_days:
-            self.purge(retention_days)
-
-    @classmethod
-    def for_config(cls, cfg: Config) -> FeedbackStore:
-        """The store of an index, with the configured retention."""
-        return cls(cfg.index_dir / FILE_NAME, cfg.feedback_retention_days)
-
-    def close(self) -> None:
-        """Close the database."""
-        self._db.close()
+    schema = SCHEMA
+    file_name = FILE_NAME
+    aged_table = "feedback"
 
     def add(
         self,
@@ -168,7 +146,7 @@ class FeedbackStore:
         if not question.strip():
             raise InputError("question", "ไม่มีคำถามให้ประเมิน", "there is no question to rate")
         row = (
-            _now().isoformat(timespec="seconds"),
+            stamp(now()),
             rating,
             question.strip(),
             json.dumps([t.to_json() for t in history], ensure_ascii=False),
@@ -187,13 +165,6 @@ class FeedbackStore:
                 row,
             )
         return int(cur.lastrowid or 0)
-
-    def purge(self, older_than_days: int) -> int:
-        """Delete rows older than ``older_than_days``; returns how many were deleted."""
-        cutoff = (_now() - timedelta(days=older_than_days)).isoformat(timespec="seconds")
-        with self._lock:
-            cur = self._db.execute("DELETE FROM feedback WHERE created_at < ?", (cutoff,))
-        return cur.rowcount
 
     def rows(self, rating: Rating | None = None) -> list[FeedbackRow]:
         """Stored rows, oldest first, optionally only one rating."""

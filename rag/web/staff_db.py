@@ -1,4 +1,6 @@
-"""The staff database ``<index_dir>/staff.sqlite``: the accounts and the audit log.
+"""The staff database ``<index_dir>/staff.sqlite``: accounts, API keys and the audit log.
+
+Each of them is a :class:`StaffTable`, opened through :func:`connect`.
 
 Every operation opens its own short connection, so several processes (the app and the
 ``rag staff`` command) and threads can share the file; WAL lets readers go on while
@@ -17,6 +19,9 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import ClassVar, Self
+
+from rag.config import Config
 
 STAFF_DB = "staff.sqlite"
 BUSY_MS = 30_000  # how long a writer waits for another process's transaction
@@ -39,3 +44,25 @@ def connect(path: Path) -> Iterator[sqlite3.Connection]:
         yield db
     finally:
         db.close()
+
+
+class StaffTable:
+    """One table of the staff database, its schema created when it is opened.
+
+    Subclasses set :attr:`schema` (``CREATE … IF NOT EXISTS`` statements).
+
+    Args:
+        path: The staff database (normally ``<index_dir>/staff.sqlite``).
+    """
+
+    schema: ClassVar[str] = ""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        with connect(path) as db:
+            db.executescript(self.schema)
+
+    @classmethod
+    def for_config(cls, cfg: Config) -> Self:
+        """The table in an index folder's staff database."""
+        return cls(cfg.index_dir / STAFF_DB)

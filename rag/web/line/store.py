@@ -23,14 +23,11 @@ deliver an event again; :meth:`LineStore.first_sight` keeps the newest
 from __future__ import annotations
 
 import json
-import sqlite3
-import threading
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
-from pathlib import Path
+from datetime import timedelta
 
-from rag.config import Config
 from rag.data import Answer, Turn
+from rag.web.retained import RetainedStore, now, stamp
 from rag.web.webchat import Exchange
 
 FILE_NAME = "line.sqlite3"
@@ -53,15 +50,7 @@ CREATE TABLE IF NOT EXISTS seen(
 """
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
-def _stamp(moment: datetime) -> str:
-    return moment.isoformat(timespec="seconds")
-
-
-class LineStore:
+class LineStore(RetainedStore):
     """The LINE bot's SQLite file (normally ``<index_dir>/line.sqlite3``).
 
     Args:
@@ -70,32 +59,16 @@ class LineStore:
             0 keeps them.
     """
 
-    def __init__(self, path: Path, retention_days: int = 0) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.path = path
-        self.retention_days = retention_days
-        self._lock = threading.Lock()
-        self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.executescript(SCHEMA)
-        if retention_days:
-            self.purge(retention_days)
-
-    @classmethod
-    def for_config(cls, cfg: Config) -> LineStore:
-        """The store of an index, kept as long as feedback (``feedback_retention_days``)."""
-        return cls(cfg.index_dir / FILE_NAME, cfg.feedback_retention_days)
-
-    def close(self) -> None:
-        """Close the database."""
-        self._db.close()
+    schema = SCHEMA
+    file_name = FILE_NAME
+    aged_table = "exchanges"
 
     def first_sight(self, event_id: str) -> bool:
         """Record a webhook event id; ``False`` when it was seen before (a redelivery)."""
         with self._lock:
             cur = self._db.execute(
                 "INSERT OR IGNORE INTO seen(event_id, seen_at) VALUES(?, ?)",
-                (event_id, _stamp(_now())),
+                (event_id, stamp(now())),
             )
             if cur.rowcount:  # keep the newest MAX_SEEN ids
                 self._db.execute(
@@ -112,7 +85,7 @@ class LineStore:
             self.purge(self.retention_days)
         row = (
             chat,
-            _stamp(_now()),
+            stamp(now()),
             question,
             json.dumps([t.to_json() for t in history], ensure_ascii=False),
             json.dumps(answer.to_json(), ensure_ascii=False),
@@ -127,7 +100,7 @@ class LineStore:
 
     def history(self, chat: str, turns: int = HISTORY_TURNS) -> tuple[Turn, ...]:
         """The last ``turns`` exchanges of ``chat`` in the past day, oldest first."""
-        since = _stamp(_now() - timedelta(hours=HISTORY_HOURS))
+        since = stamp(now() - timedelta(hours=HISTORY_HOURS))
         with self._lock:
             rows = self._db.execute(
                 "SELECT question, answer FROM exchanges WHERE chat = ? AND created_at >= ?"
@@ -152,10 +125,3 @@ class LineStore:
             return None
         history = tuple(Turn.from_json(t) for t in json.loads(row[1]))
         return Exchange(row[0], Answer.from_json(json.loads(row[2])), history)
-
-    def purge(self, older_than_days: int) -> int:
-        """Delete exchanges older than ``older_than_days``; returns how many."""
-        cutoff = _stamp(_now() - timedelta(days=older_than_days))
-        with self._lock:
-            cur = self._db.execute("DELETE FROM exchanges WHERE created_at < ?", (cutoff,))
-        return cur.rowcount
