@@ -28,7 +28,7 @@ from rag.index.filters import Where
 from rag.index.vectors import VectorStore
 from rag.search.fusion import Ranked, fuse
 from rag.search.settings import RetrievalSettings
-from rag.thai.match import is_mostly_thai, search_tokens, text_key
+from rag.thai.match import cached_search_tokens, is_mostly_thai, text_key
 from rag.thai.years import expand_years
 
 if TYPE_CHECKING:
@@ -195,7 +195,7 @@ class HybridRetriever(BaseRetriever):
         seen_keys.add(key)
         if self.dedup_jaccard is None:
             return False
-        tokens = frozenset(search_tokens(text))
+        tokens = frozenset(cached_search_tokens(text))  # the answerer tokenises these again
         if any(jaccard(tokens, other) >= self.dedup_jaccard for other in seen_tokens):
             return True
         seen_tokens.append(tokens)
