@@ -201,11 +201,13 @@ def markdown(data: dict[str, Any]) -> str:
         f"backfill takes ≈ **{rates.get('backfill_hours') or '?'} h** of wall time on this "
         "machine.",
         "",
-        "Cold: a fresh process, the sentence vectors of the retrieved chunks removed from the "
-        "embedding cache first (the model load and the first search, which opens the stores, "
-        "are reported apart). Warm: the same questions again. Search latency includes the "
-        "query embedding. The load average is the machine's when the report was written: "
-        "on a busy shared machine the latencies are upper bounds.",
+        "Search: each question once, in a process whose model is loaded and whose stores are "
+        "open (the model load and the first search are reported apart); it includes the query "
+        "embedding. Cold answer: the sentence vectors of the retrieved chunks removed from the "
+        "embedding cache, and the in-memory query vectors and word segmentations dropped, so "
+        "the answer embeds its query and up to `answer_embed_units` sentences. Warm answer: "
+        "the same questions again (everything cached). The load average is the machine's "
+        "when the report was written: on a busy shared machine the latencies are upper bounds.",
     ]
     return "\n".join(lines) + "\n"
 

@@ -36,6 +36,7 @@ from rag.config import Config, load_config
 from rag.data import Hit
 from rag.index.embed_cache import CACHE_FILE, cache_key
 from rag.index.index import Index
+from rag.thai.match import cached_search_tokens
 
 GIB = 2**30
 
@@ -163,6 +164,8 @@ def run_probe(index_dir: Path, mode: str, questions: Sequence[str]) -> dict[str,
         search_s.append(time.perf_counter() - started)
         units |= unit_texts(hits, settings)
     evicted = evict(index_dir, index.embedder_id, units)
+    index.embeddings.forget_queries()  # cold: the query is embedded again too,
+    cached_search_tokens.cache_clear()  # and the passages segmented again
     passes: dict[str, list[float]] = {"cold": [], "warm": []}
     for seconds in passes.values():
         for q in questions:

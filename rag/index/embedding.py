@@ -114,6 +114,13 @@ class Embeddings:
         """Passage vectors of ``texts`` as a ``(len(texts), dim)`` float32 array (cached)."""
         return embed_passages(self.embedder, texts, self._cached(), self._batch_size)
 
+    def forget_queries(self) -> None:
+        """Drop the in-memory query vectors: the next question embeds its query again.
+
+        For benchmarks that time a question as a fresh process would answer it.
+        """
+        self._query.cache_clear()
+
     def close(self) -> None:
         """Close the cache (it reopens on next use)."""
         with self._lock:
