@@ -10,6 +10,7 @@ secret needs no slow hash). Each key has a unique name, a role and dates:
 A revoked key stays listed (with when it was revoked) and is refused from then on.
 
 >>> import tempfile
+>>> from pathlib import Path
 >>> keys = ApiKeys(Path(tempfile.mkdtemp()) / "staff.sqlite")
 >>> key, secret = keys.create("ร้านยา-ชุมชน", "partner")
 >>> secret.startswith(PREFIX), keys.check(secret).name

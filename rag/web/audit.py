@@ -7,6 +7,7 @@ the logged-in user name; the ``rag staff`` command records ``cli:<os user>``. Ea
 entry is also logged (``INFO``). Only admins see the log (staff area, ``rag staff audit``).
 
 >>> import tempfile
+>>> from pathlib import Path
 >>> log = AuditLog(Path(tempfile.mkdtemp()) / "staff.sqlite")
 >>> log.record("somchai", "delete", "doc-1")
 >>> log.record("somchai", "upload", "รายงาน.pdf", "2 chunks")

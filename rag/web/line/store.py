@@ -9,6 +9,7 @@ deliver an event again; :meth:`LineStore.first_sight` keeps the newest
 ``MAX_SEEN`` event ids so each is answered once.
 
 >>> import tempfile
+>>> from pathlib import Path
 >>> from rag.data import Answer
 >>> store = LineStore(Path(tempfile.mkdtemp()) / "line.sqlite3")
 >>> store.first_sight("01H-event"), store.first_sight("01H-event")
