@@ -164,7 +164,7 @@ def measure_size(
     added = work(
         "add",
         tmp / f"{name}-add.json",
-        ["--index", str(index_dir)],
+        ["--index", str(index_dir), *(["--keyword-only"] if mode == "bm25" else [])],
         [added_article(opts.archive, opts.work / "added")],
     )
     return {

@@ -139,9 +139,14 @@ def _size_rows(name: str, size: dict[str, Any]) -> tuple[list[str], list[tuple[s
     app_rss = f"{app.get('rss_peak_gib', 0):.2f} / {app.get('rss_gib', 0):.2f} GiB"
     worker_rss = f"{worker.get('rss_peak_gib', 0):.2f} / {added.get('rss_peak_gib', 0):.2f} GiB"
     keyword = added.get("keyword_s")
+    seconds = added.get("dense_s")
     dense = (
-        f"{added.get('dense_s', 0):.2f} s ({added.get('chunks', 0)} chunks, "
-        f"{added.get('chars', 0):,} characters)"
+        "– (keyword only: its vectors wait for the backfill)"
+        if seconds is None
+        else (
+            f"{seconds:.2f} s ({added.get('chunks', 0)} chunks, "
+            f"{added.get('chars', 0):,} characters)"
+        )
     )
     facts = [
         ("chunks (pending vectors)", f"{size.get('chunks', 0):,} ({size.get('pending', 0):,})"),

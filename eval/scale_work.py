@@ -107,18 +107,23 @@ def run_ingest(index_dir: Path, files: Sequence[Path], until: int, dense: bool) 
     return result
 
 
-def run_add(index_dir: Path, path: Path) -> dict[str, Any]:
-    """Cost of one more article in a long-running worker; the article is deleted after."""
+def run_add(index_dir: Path, path: Path, dense: bool = True) -> dict[str, Any]:
+    """Cost of one more article in a long-running worker; the article is deleted after.
+
+    Without ``dense`` (the keyword size, whose chunks all wait for vectors) only the
+    keyword part is timed: a backfill there would embed the whole archive.
+    """
     index = Index(config_for(index_dir))
     index.embeddings.query("warm-up")
     before = set(index.manifest.chunk_ids())
-    keyword, full = ingest_timed(index, [path], dense=True)
+    keyword, full = ingest_timed(index, [path], dense=dense)
     added = index.manifest.chunks(set(index.manifest.chunk_ids()) - before)
     for doc_id in {c.doc_id for c in added}:
         index.delete(doc_id)
     index.close()
     chars = sum(len(c.text) for c in added)
-    return {"keyword_s": keyword, "dense_s": full, "chunks": len(added), "chars": chars, **rss()}
+    timed = {"keyword_s": keyword, "dense_s": full if dense else None}
+    return {**timed, "chunks": len(added), "chars": chars, **rss()}
 
 
 def unit_texts(hits: Sequence[Hit], settings: AnswerSettings) -> set[str]:
@@ -133,6 +138,8 @@ def evict(index_dir: Path, embedder_id: str, texts: set[str]) -> int:
     """Remove the passage vectors of ``texts`` from the index's embedding cache."""
     keys = [(cache_key(embedder_id, "passage", t),) for t in texts]
     with closing(sqlite3.connect(index_dir / CACHE_FILE)) as db, db:
+        if not db.execute("SELECT 1 FROM sqlite_master WHERE name = 'vectors'").fetchone():
+            return 0  # nothing was ever embedded here (a keyword-only index)
         db.executemany("DELETE FROM vectors WHERE key = ?", keys)
         return db.total_changes
 
@@ -214,7 +221,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.what == "ingest":
         result = run_ingest(args.index, args.files, args.until_chunks, not args.keyword_only)
     elif args.what == "add":
-        result = run_add(args.index, args.files[0])
+        result = run_add(args.index, args.files[0], not args.keyword_only)
     else:
         result = run_probe(args.index, args.mode, read_questions(args.questions, args.limit))
     args.out.write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
