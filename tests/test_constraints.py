@@ -157,3 +157,56 @@ def test_short_years_are_spelt_in_full_for_the_evidence() -> None:
     terms = evidence_terms(bm, "ปี 67 คนไทยดื่มเหล้าร้อยละเท่าไร", None)
     assert "2567" in terms and "67" not in terms
     assert "67" in evidence_terms(bm, "อายุ 67 ปีดื่มเหล้าร้อยละเท่าไร", None)  # an age stays
+
+
+@pytest.mark.parametrize(
+    ("question", "measure"),
+    [
+        ("ร่างกฎกระทรวงกำหนดค่าธรรมเนียมใบรับรองฉบับละเท่าไร", "บาท"),
+        ("มูลค่าความสูญเสียทางเศรษฐกิจปี 2564 เท่าไร", "บาท"),
+        ("สสส. รับทุนจากธนาคารโลกเท่าไร", "บาท"),
+        ("ใบรับรองมีอายุกี่ปี", "ปี"),
+        ("จัดทำห้องปลอดฝุ่นกี่ห้อง", "ห้อง"),
+        ("กระจายยาไปกี่ล้านเม็ด", "เม็ด"),  # a magnitude between กี่ and the measure
+        ("How many relief kits were handed out?", "ชุด"),
+        ("How many AstraZeneca doses arrived?", "โดส"),
+        ("How heavy must an obese person be?", "กิโลกรัม"),
+        ("Within how many days does a psychologist call back?", "วัน"),
+        ("How many COPD patients were tracked?", "คน"),
+        ("How much did the cabinet approve for the project?", None),
+        ("How much was the budget of the project?", "บาท"),
+        ("How many provinces joined the pilot?", None),  # a counted noun, as กี่จังหวัด
+    ],
+)
+def test_asked_measure_in_thai_and_english(question: str, measure: str | None) -> None:
+    words = asked_measure(question)
+    assert (words is None) if measure is None else (words is not None and measure in words)
+
+
+def test_a_dateline_is_no_figure() -> None:
+    dateline = "วันอังคารที่ 9 กรกฎาคม 2567 09/07/2567 พิมพ์ ครม. มีมติอนุมัติหลักการร่างกฎกระทรวง"
+    assert not gives_figure("count", dateline, "ใบรับรองมีอายุกี่ปี")
+    assert gives_figure("count", "ใบรับรองมีอายุ 3 ปี นับแต่วันที่ออก", "ใบรับรองมีอายุกี่ปี")
+
+
+def test_a_classifier_picks_the_figure_but_refuses_nothing() -> None:
+    question = "งานมหกรรมสมุนไพรมีหลักสูตรอบรมฟรีกี่หลักสูตร"
+    assert gives_figure("count", "อบรมวิชาชีพฟรี จำนวน 27 หลักสูตร", question)
+    assert not gives_figure("count", "แจกกล้าไม้ฟรีวันละ 300 ต้น", question)
+    assert not measure_gap(question, "แจกกล้าไม้ฟรีวันละ 300 ต้น")  # loose: may say it otherwise
+    assert measure_gap("ค่าธรรมเนียมใบรับรองฉบับละเท่าไร", "ใบรับรองมีอายุ 3 ปี")  # money is strict
+
+
+def test_lower_case_english_words_no_thai_passage_holds_carry_no_evidence() -> None:
+    bm = ThaiBM25()
+    bm.add(
+        [
+            (Chunk("c1", "d1", 1, 0, 40, "ชา Bye DM จากสมุนไพรของโรงพยาบาลหล่มเก่า"), {}),
+            (Chunk("c2", "d2", 1, 0, 40, "free hospital tea herbal"), {}),  # English elsewhere
+        ]
+    )
+    question = "Which hospital makes the Bye DM herbal tea?"
+    everywhere = evidence_terms(bm, question, GLOSSARY)
+    assert {"hospital", "herbal", "bye", "dm"} <= set(everywhere)
+    thai = evidence_terms(bm, question, GLOSSARY, thai_passages="ชา Bye DM จากสมุนไพร")
+    assert set(thai) == {"bye", "dm"}  # names stay; common words a Thai text translates go

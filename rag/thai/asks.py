@@ -10,6 +10,8 @@ other than those the question itself gives (its years, its ages).
 ('percent', 'count')
 >>> asked_figure("โครงการเริ่มเมื่อไหร่"), asked_figure("What is Active Break?")
 ('date', None)
+>>> asked_figure("อัตราการสวมหมวกเปลี่ยนไปอย่างไร"), asked_figure("ลดการสูบบุหรี่อย่างไร")
+('count', None)
 >>> gives_figure("count", "ปี 2567 มีผู้ลงทะเบียน 18,900 คน", "ปี 2567 มีกี่คน")
 True
 >>> gives_figure("count", "ในปี 2567 โครงการขยายไปทั่วประเทศ", "ปี 2567 มีกี่คน")
@@ -24,7 +26,7 @@ from typing import Literal
 from rag.thai.match import fold
 from rag.thai.measures import asked_measure, gives_measure
 from rag.thai.normalize import fold_digits
-from rag.thai.years import years_in
+from rag.thai.years import MONTHS, years_in
 
 Figure = Literal["count", "percent", "date"]
 
@@ -33,19 +35,19 @@ _PERCENT_ASK = re.compile(
 )
 _DATE_ASK = re.compile(
     r"เมื่อ\s*(ไร|ไหร่|ใด)|วันที่\s*(เท่า|ไหน|ใด)|วันไหน|วันใด|ปี\s*(ไหน|ใด)|พ\.?ศ\.?\s*(ไหน|ใด)|"
-    r"\bwhen\b|what\s+(date|year|day)|which\s+(date|year|day)"
+    r"\bwhen\b|what\s+(date|year|day)|which\s+(date|year|day)|"
+    r"กี่โมง|เวลา\s*(ใด|ไหน)|\bwhat\s+time\b"
 )
-_COUNT_ASK = re.compile(r"กี่|เท่า\s*(ไร|ไหร่|ใด)|\bhow\s+(many|much|long|old)\b")
+# "เปลี่ยนไปอย่างไร" (how did it change) is answered with figures: from one to another.
+_COUNT_ASK = re.compile(
+    r"กี่|เท่า\s*(ไร|ไหร่|ใด)|\bhow\s+(many|much|long|old)\b|เปลี่ยน(แปลง)?\s*(ไป)?\s*อย่างไร"
+)
+_CLOCK = re.compile(r"\b\d{1,2}[.:]\d{2}\s*(น\.|นาฬิกา|[–-]\s*\d{1,2}[.:]\d{2})")
 
 _NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
+_ORDINAL_ASK = re.compile(r"(?<!อยู่)ที่\s*(?:เท่า|กี่)")  # สมัยที่เท่าไร: which one is the figure
+_SLASH_DATE = re.compile(r"\b\d{1,2}/\d{1,2}/\d{2,4}\b")
 _PERCENT = re.compile(r"(ร้อยละ|percent)\s*\d|\d\s*(%|เปอร์เซ็นต์)")
-_MONTHS = frozenset(
-    {
-        *("มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน", "กรกฎาคม"),
-        *("สิงหาคม", "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม", "ม.ค.", "ก.พ.", "มี.ค."),
-        *("เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค."),
-    }
-)
 
 
 def asked_figure(question: str) -> Figure | None:
@@ -68,14 +70,21 @@ def _new_numbers(text: str, question: str) -> list[str]:
 
     >>> _new_numbers("ในปี 2554 แห่งที่ 14 มีผู้เข้าร่วม 1,407 คน", "กี่คน")
     ['1,407']
+    >>> _new_numbers("09/07/2567 พิมพ์", "กี่ปี")  # a dateline
+    []
+    >>> _new_numbers("ในการประชุมสมัยที่ 148", "การประชุมสมัยที่เท่าไร")  # asks which one
+    ['148']
     """
     folded = fold_digits(text)
     given = set(_NUMBER.findall(fold_digits(question)))
     skip = {(y.start, y.end) for y in years_in(text)}
+    dates = [m.span() for m in _SLASH_DATE.finditer(folded)]
+    counts_ordinals = _ORDINAL_ASK.search(fold(question)) is not None
     found = []
     for m in _NUMBER.finditer(folded):
-        ordinal = folded[: m.start()].rstrip().endswith("ที่")
-        if m.group() not in given and (m.start(), m.end()) not in skip and not ordinal:
+        ordinal = not counts_ordinals and folded[: m.start()].rstrip().endswith("ที่")
+        dated = any(s <= m.start() < e for s, e in dates)
+        if m.group() not in given and (m.start(), m.end()) not in skip and not (ordinal or dated):
             found.append(m.group())
     return found
 
@@ -87,6 +96,8 @@ def gives_figure(kind: Figure, text: str, question: str) -> bool:
     True
     >>> gives_figure("date", "จัดขึ้นเมื่อวันที่ 14–15 สิงหาคม 2567", "จัดวันไหน")
     True
+    >>> gives_figure(asked_figure("พิธีเปิดเริ่มกี่โมง"), "พิธีเปิดเวลา 06.15 น.", "กี่โมง")
+    True
     >>> gives_figure("count", "ในปี 2566 มีเวที 12 ครั้ง", "พบคนไร้บ้านกี่คน")  # not in people
     False
     """
@@ -95,5 +106,6 @@ def gives_figure(kind: Figure, text: str, question: str) -> bool:
         return bool(_PERCENT.search(folded)) and bool(_new_numbers(text, question))
     if kind == "date":
         asked = {y.be for y in years_in(question)}
-        return any(m in text for m in _MONTHS) or any(y.be not in asked for y in years_in(text))
+        dated = any(m in text for m in MONTHS) or any(y.be not in asked for y in years_in(text))
+        return dated or bool(_CLOCK.search(folded))
     return bool(_new_numbers(text, question)) and gives_measure(asked_measure(question), text)

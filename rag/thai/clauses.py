@@ -44,8 +44,10 @@ OPEN_WORDS = frozenset(
 _OPEN_MARKS = "(:–-—,/[{“\"'‘"
 # "…ปรับจาก 50" says what a figure changed from and stops before what it changed to:
 # จาก (from), an optional ร้อยละ, a number, at most one unit word, and the end
-# (not "ผลิตจากเวทีทั้งหมด 42 ชุด": there จาก names a source).
-_FROM_FIGURE = re.compile(r"จาก\s*(?:ร้อยละ\s*)?\d[\d,]*(?:\.\d+)?\s*[^\s\d]{0,12}$")
+# (not "ผลิตจากเวทีทั้งหมด 42 ชุด": there จาก names a source; "จากจำนวน 16%" is a figure).
+_FROM_FIGURE = re.compile(
+    r"จาก(?:จำนวน|ตัวเลข|ระดับ|ค่า|เดิม)*\s*(?:ร้อยละ\s*)?\d[\d,]*(?:\.\d+)?\s*[^\s\d]{0,12}$"
+)
 _UNITS_AFTER_NUMBERS = frozenset({"ปี", "เดือน"})  # "15 ปี" is closed, "ภายในปี" is not
 _NUMBER_WORDS = frozenset(NUMBER_WORDS)
 
@@ -73,6 +75,8 @@ def ends_open(text: str) -> bool:
     (True, False)
     >>> ends_open("ปรับจาก 50 เป็น 37.5 ไมโครกรัม"), ends_open("ลดลงจาก 18,218 ราย")
     (False, True)
+    >>> ends_open("เพิ่มขึ้นจากจำนวนตัวเลข 16%"), ends_open("ผลิตจากเวทีทั้งหมด 42 ชุด")
+    (True, False)
     """
     stripped = text.rstrip()
     if not stripped:

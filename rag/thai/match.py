@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
 
 from rag.thai.normalize import fold_digits, normalize
@@ -211,6 +212,26 @@ def cached_search_tokens(text: str) -> tuple[str, ...]:
     ('ลด', 'การ', 'ดื่ม', 'สุรา')
     """
     return tuple(search_tokens(text))
+
+
+def share_in(text: str, other: str, also: Callable[[str], bool] | None = None) -> float:
+    """Share of ``text``'s letters in words that ``other`` holds too (0.0 when it has none).
+
+    A sentence that repeats a document's title (a news page's headline under its
+    dateline) scores high; a sentence that only names the title's subject, low.
+    Words for which ``also`` is true count as held (a dateline's dates).
+
+    >>> round(share_in("วันที่ 9 ก.ค. 2567 ครม. อนุมัติร่างกฎกระทรวงยาสูบ", "ครม. อนุมัติร่างกฎกระทรวงยาสูบ"), 2)
+    0.67
+    >>> share_in("ใบรับรองมีอายุ 3 ปี", "ครม. อนุมัติร่างกฎกระทรวงยาสูบ"), share_in("", "ก")
+    (0.0, 0.0)
+    """
+    words = cached_search_tokens(text)
+    total = sum(map(len, words))
+    if not total:
+        return 0.0
+    known = set(cached_search_tokens(other))
+    return sum(len(w) for w in words if w in known or (also is not None and also(w))) / total
 
 
 def index_tokens(text: str) -> list[str]:

@@ -26,6 +26,14 @@ from dataclasses import dataclass
 from rag.thai.normalize import fold_digits
 
 BE_OFFSET = 543
+#: Thai month names, full and abbreviated: a date "16 กันยายน 2560" names its year after one.
+MONTHS = frozenset(
+    {
+        *("มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน", "กรกฎาคม"),
+        *("สิงหาคม", "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม", "ม.ค.", "ก.พ.", "มี.ค."),
+        *("เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค."),
+    }
+)
 CE_YEARS = range(1800, 2300)
 BE_YEARS = range(CE_YEARS.start + BE_OFFSET, CE_YEARS.stop + BE_OFFSET)
 
@@ -35,6 +43,21 @@ _YEAR = re.compile(
     r"(?<!\d)(?<!\d[.,])(?P<num>\d{4}|\d{2})(?![\d]|[.,]\d)",
     re.IGNORECASE,
 )
+
+_WEEKDAYS = ("จันทร์", "อังคาร", "พุธ", "พฤหัสบดี", "ศุกร์", "เสาร์", "อาทิตย์")
+_WEEKDAY = "|".join(_WEEKDAYS)
+_DATE_WORD = re.compile(rf"[\d/.,:-]+|(?:วัน)?(?:{_WEEKDAY})?(?:ที่)?|พ\.?ศ|ค\.?ศ|น")
+
+
+def is_date_word(token: str) -> bool:
+    """Whether a search token only dates something: a number, a month, a weekday.
+
+    A news page's dateline ("วันอังคารที่ 9 กรกฎาคม 2567 09/07/2567") is made of them.
+
+    >>> [is_date_word(t) for t in ("09/07/2567", "กรกฎาคม", "วันอังคาร", "ก.ค.", "ครม")]
+    [True, True, True, True, False]
+    """
+    return token in MONTHS or token.rstrip(".") + "." in MONTHS or bool(_DATE_WORD.fullmatch(token))
 
 
 @dataclass(frozen=True)
