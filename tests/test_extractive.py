@@ -139,3 +139,60 @@ def test_choose_respects_the_budget_and_skips_repeats() -> None:
     assert len(chosen) == 1
     text, cits = compose(chosen, 40)  # a unit longer than the budget is cut, still exact
     assert 0 < len(text) <= 40 and PAGE[cits[0].start : cits[0].end] == cits[0].quote
+
+
+def test_a_long_sentence_keeps_a_number_with_its_measure() -> None:
+    text = (
+        "โดยส่งคณะผู้เชี่ยวชาญขององค์กรระหว่างประเทศมาปฏิบัติภารกิจประเมินประเทศไทยร่วมกับ"
+        "คณะผู้เชี่ยวชาญไทย จำนวน 7 คน และผู้สังเกตการณ์ 3 คน รวมทั้งสิ้น 10 คน ได้ลงพื้นที่"
+    )
+    spans = unit_spans(text, 150, 0)
+    assert len(spans) > 1  # the sentence is cut ...
+    assert all(not text[s:e].rstrip()[-1].isdigit() for s, e in spans)  # ... never after a figure
+
+
+def test_a_unit_that_repeats_the_title_is_a_heading() -> None:
+    from rag.answer.extractive import is_heading
+
+    title = "ครม. มีมติอนุมัติหลักการร่างกฎกระทรวงกำหนดส่วนประกอบผลิตภัณฑ์ยาสูบ"
+    text = f"วันอังคารที่ 9 กรกฎาคม 2567 09/07/2567 พิมพ์ {title} ใบรับรองให้มีอายุ 3 ปี"
+    hit = Hit(Chunk("c1", "d1", 1, 0, len(text), text), title, 0.5, "both")
+    cut = text.index(" ใบ")
+    assert is_heading(Unit(hit, 0, 0, 0, cut))
+    assert not is_heading(Unit(hit, 0, 1, cut + 1, len(text)))
+    untitled = Hit(hit.chunk, "", 0.5, "both")
+    assert not is_heading(Unit(untitled, 0, 0, 0, cut))
+
+
+def test_an_answer_goes_on_to_the_figure_its_sentence_introduces() -> None:
+    from rag.thai.asks import gives_figure
+
+    question = "ในปี 2566 ประเทศไทยมีผู้ป่วยโควิดเข้ารับการรักษาในโรงพยาบาลกี่ราย"
+    page = "สหรัฐอเมริกามีผู้ป่วยเข้ารับการรักษาในโรงพยาบาล โดยในปีเดียวกันประเทศไทย มีผู้ป่วยเข้ารักษา 28,503 ราย"
+    hit = make_hit("d1", 0, len(page), page)
+    cut = page.index(" มี")
+    lead = Unit(hit, 0, 0, 0, cut)
+    figure = Unit(hit, 0, 1, cut + 1, len(page))
+    other, far = collect_units([make_hit("d2", 0, len(PAGE))], Params(max_unit=120, min_unit=0))[:2]
+    ranked = [scored(lead, 1.0), scored(other, 0.98), scored(far, 0.5), scored(figure, 0.45)]
+
+    def gives(text: str) -> bool:
+        return gives_figure("count", text, question)
+
+    assert [c.unit for c in choose(ranked, 120, Params(), gives)][:2] == [lead, figure]
+    assert choose(ranked, 120, Params())[1].unit == other  # without the rule: another document
+
+
+def test_only_the_heading_that_opens_a_document_dates_it() -> None:
+    from rag.answer.extractive import _opens
+
+    title = "ครม. มีมติอนุมัติหลักการร่างกฎกระทรวงกำหนดส่วนประกอบผลิตภัณฑ์ยาสูบ"
+    text = f"วันอังคารที่ 9 กรกฎาคม 2567 {title} ใบรับรองให้มีอายุ 3 ปี"
+    cut = text.index(" ใบ")
+    opening = Hit(Chunk("c1", "d1", 1, 0, len(text), text), title, 0.5, "both")
+    later = Hit(Chunk("c2", "d1", 1, 900, 900 + len(text), text), title, 0.5, "both")
+    assert _opens(Unit(opening, 0, 0, 0, cut), "d1")
+    assert not _opens(Unit(opening, 0, 0, 0, cut), "d2")  # another document's dateline
+    assert not _opens(Unit(later, 1, 0, 0, cut), "d1")  # a heading inside the document
+    assert not _opens(Unit(opening, 0, 1, cut + 1, len(text)), "d1")  # not a heading
+    assert _opens(Unit(opening, 0, 1, 0, cut), "d1")  # the dateline under a title line

@@ -23,7 +23,12 @@ REDUNDANT_JACCARD = 0.7
 CONTINUES = 10.0  # score bonus of the unit that finishes a clause a chosen unit left open
 
 
-def choose(scored: Sequence[Scored], budget: int, params: Params) -> list[Scored]:
+def choose(
+    scored: Sequence[Scored],
+    budget: int,
+    params: Params,
+    gives: Callable[[str], bool] | None = None,
+) -> list[Scored]:
     """The units of the answer: the best one, then close ones that fit and add something.
 
     Greedy: each round adds the candidate with the highest *adjusted* score, where a
@@ -33,15 +38,21 @@ def choose(scored: Sequence[Scored], budget: int, params: Params) -> list[Scored
     (an answer stays with the document that answers unless another adds as much). A
     chosen unit that stops inside a clause
     (:func:`rag.thai.clauses.ends_open`: ``…ในปี``, ``…ร้อยละ``) is followed by the
-    next unit whenever it fits; :func:`compose` trims a run that still ends open. A
-    candidate must reach ``best - keep_ratio * spread`` (``spread`` = best minus median
-    score), fit the budget, and not repeat a chosen unit (same normalised text or
-    token Jaccard >= 0.7).
+    next unit, even past the budget: :func:`compose` cuts the run at a clause end to
+    fit, and trims a run that still ends open. So, while no chosen unit gives the
+    figure the question asks for (``gives``), is the unit right after a chosen one
+    that gives it: the answer does not stop just before the figure its sentence
+    introduces ("…โดยในปีเดียวกันประเทศไทย", then "มีผู้ป่วย 28,503 ราย"). Any
+    other candidate must reach ``best - keep_ratio * spread`` (``spread`` = best
+    minus median score), fit the budget, and not repeat a chosen unit (same
+    normalised text or token Jaccard >= 0.7).
 
     Args:
         scored: Scored units, best first.
         budget: Characters available for the answer text.
         params: Tunables.
+        gives: Whether a unit's text gives the figure the question asks for
+            (:func:`rag.thai.asks.gives_figure`); ``None`` when it asks for none.
 
     Returns:
         The chosen units, in the order they were added (the best first).
@@ -55,9 +66,16 @@ def choose(scored: Sequence[Scored], budget: int, params: Params) -> list[Scored
     used = _cost(best)
     seen = [(text_key(best.unit.text), frozenset(cached_search_tokens(best.unit.text)))]
     pool = list(scored[1:])
+    wanted = gives is not None and not gives(best.unit.text)
     while pool:
         placed = {(c.unit.hit.chunk.chunk_id, c.unit.position) for c in chosen}
         open_ends = {(c.unit.hit.chunk.chunk_id, c.unit.position) for c in chosen if _open(c)}
+        if wanted and gives is not None:
+            open_ends |= {
+                (c.unit.hit.chunk.chunk_id, c.unit.position - 1)
+                for c in pool
+                if (c.unit.hit.chunk.chunk_id, c.unit.position - 1) in placed and gives(c.unit.text)
+            }
 
         def adjusted(
             c: Scored,
@@ -80,7 +98,8 @@ def choose(scored: Sequence[Scored], budget: int, params: Params) -> list[Scored
             if adjusted(cand) < floor:
                 break
             key, tokens = text_key(cand.unit.text), frozenset(cached_search_tokens(cand.unit.text))
-            if used + _cost(cand) > budget or any(
+            follows = adjusted(cand) >= cand.score + CONTINUES  # compose cuts it to fit
+            if (used + _cost(cand) > budget and not follows) or any(
                 key == k or jaccard(tokens, t) >= REDUNDANT_JACCARD for k, t in seen
             ):
                 pool.remove(cand)  # it can only get worse
@@ -93,6 +112,7 @@ def choose(scored: Sequence[Scored], budget: int, params: Params) -> list[Scored
         chosen.append(pick)
         pool.remove(pick)
         used += _cost(pick)
+        wanted = wanted and gives is not None and not gives(pick.unit.text)
     return chosen
 
 
@@ -123,8 +143,9 @@ def compose(
     Chosen units are grouped by document (the best unit's document first) and put
     in document order; consecutive units of a chunk become one citation whose quote
     is the exact page span. The run that holds the best unit comes first: the answer
-    opens with the sentence that answers. A piece that would push the text over
-    ``budget`` is left out.
+    opens with the sentence that answers; it is cut at a clause end when it would
+    push the text over ``budget`` (:func:`_fitting_end`), and a later piece that
+    would is left out.
 
     Args:
         chosen: The units of the answer, the best first.
@@ -157,13 +178,16 @@ def compose(
         quote = chunk.text[start:full_end]
         quote = quote[: closed_end(quote)]  # a run that stops mid-clause ends before it
         marker = f" [{len(citations) + 1}]"
-        if not pieces and len(_flat(quote)) + len(marker) > budget:
-            # only a unit with no space to cut at: keep an exact prefix of it
-            quote = chunk.text[start : start + max(1, budget - len(marker))].rstrip()
-        end = start + len(quote)
+        room = budget - len(" ".join([*pieces, ""])) - len(marker)
+        if len(_flat(quote)) > room:
+            if pieces:
+                continue  # another passage that does not fit is left out
+            # the answering run (a sentence and the clause that finishes it) is cut
+            # at a clause end; a unit with no space to cut at keeps an exact prefix
+            cut = _fitting_end(quote, room)
+            quote = quote[:cut] if cut else chunk.text[start : start + max(1, room)].rstrip()
         piece = _flat(quote) + marker
-        if len(" ".join([*pieces, piece])) > budget:
-            continue
+        end = start + len(quote)
         if chunk.doc_id not in sources:
             sources[chunk.doc_id] = source_of(chunk.doc_id)
         pieces.append(piece)
@@ -182,6 +206,28 @@ def compose(
             )
         )
     return " ".join(pieces), tuple(citations)
+
+
+def _fitting_end(quote: str, room: int) -> int:
+    """Where ``quote`` ends to fit ``room``: at a space, not inside a clause (0: nowhere).
+
+    The end is that of the longest such prefix whose flat text fits. A run of
+    units (a sentence and the clause that finishes it) can be longer than what is
+    left of the budget; its closed prefix keeps the figure in.
+
+    >>> q = "ลดลงจากร้อยละ 21.4 ในปี 2554 เหลือร้อยละ 17.4 ในปี 2564 และตั้งเป้าลดลงอีก"
+    >>> q[: _fitting_end(q, 40)]
+    'ลดลงจากร้อยละ 21.4 ในปี 2554'
+    >>> _fitting_end(q, 5)
+    0
+    """
+    end = len(quote)
+    while end > 0:
+        prefix = quote[:end].rstrip()
+        if len(_flat(prefix)) <= room and not ends_open(prefix):
+            return len(prefix)
+        end = max(quote.rfind(" ", 0, end), quote.rfind("\n", 0, end))
+    return 0
 
 
 def closest_sources(

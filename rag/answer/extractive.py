@@ -13,7 +13,9 @@ spaces, crumbs joined to the next unit). A unit's score adds, with the weights o
 - the IDF-weighted share of the question's content terms found in the unit
   (:func:`rag.answer.terms.coverage`), and in its chunk;
 - the share of the question's numbers (years, figures) found in its chunk;
-- ``1 / (1 + rank)`` of its chunk in the retrieved list.
+- ``1 / (1 + rank)`` of its chunk in the retrieved list;
+- a bonus when it gives the kind of figure the question asks for, and a penalty
+  when it mostly repeats its document's title (:func:`is_heading`).
 
 :func:`rag.answer.compose.choose` grows the answer from the best unit into a passage
 within ``AnswerSettings.max_chars``; :func:`rag.answer.compose.compose` writes it with ``[n]``
@@ -22,7 +24,9 @@ markers and exact citations. The answer's *evidence* (its ``confidence``) is
 being its cosine mapped from ``[0.75, 0.92]`` to ``[0, 1]``, halved when a number
 of the question is missing from the unit's chunk (the passage is about another
 year). Under ``refuse_threshold`` the answer is :data:`REFUSAL`, still citing the
-closest sources.
+closest sources; so it is when the best unit's window, the heading that opens its
+document and the quotes miss a year, place or measure the question asks for
+(:func:`rag.answer.constraints.gap`).
 
 >>> from rag.data import Chunk
 >>> hit = Hit(Chunk("c1", "d1", 1, 0, 25, "สสส. ก่อตั้งขึ้นในปี 2544"), "ประวัติ", 0.03, "both")
@@ -36,6 +40,7 @@ closest sources.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 from collections.abc import Sequence
 
@@ -50,8 +55,9 @@ from rag.answer.terms import Terms, coverage, evidence_terms, matches, unit_span
 from rag.answer.units import PARAMS, Params, Scored, Unit
 from rag.data import Answer, Hit
 from rag.index.embedding import Embeddings, cosines
-from rag.thai.asks import asked_figure, gives_figure
-from rag.thai.match import is_mostly_thai
+from rag.thai.asks import Figure, asked_figure, gives_figure
+from rag.thai.match import is_mostly_thai, share_in
+from rag.thai.years import is_date_word
 
 logger = logging.getLogger(__name__)
 
@@ -81,6 +87,35 @@ def _cosines(
     if not texts:
         return []
     return [float(x) for x in cosines(embeddings.passages(texts), query_vector)]
+
+
+def is_heading(unit: Unit, params: Params = PARAMS) -> bool:
+    """Whether ``unit`` mostly repeats its document's title and dateline (``Params.w_heading``).
+
+    >>> from rag.data import Chunk
+    >>> title = "ครม. อนุมัติร่างกฎกระทรวงยาสูบ"
+    >>> text = f"9 ก.ค. 2567 {title} ใบรับรองมีอายุ 3 ปี"
+    >>> hit = Hit(Chunk("c1", "d1", 1, 0, len(text), text), title, 0.1, "both")
+    >>> is_heading(Unit(hit, 0, 0, 0, 40)), is_heading(Unit(hit, 0, 1, 41, len(text)))
+    (True, False)
+    """
+    title = unit.hit.title
+    return bool(title) and share_in(unit.text, title, is_date_word) >= params.heading_share
+
+
+#: A heading that starts this close to a document's start opens it (title, dateline).
+OPENING = 300
+
+
+def _opens(unit: Unit, doc_id: str) -> bool:
+    """Whether ``unit`` is a heading that opens document ``doc_id`` (its title, dateline).
+
+    Its date and place hold for the whole document, so they count for the
+    constraints of an answer from any part of it.
+    """
+    chunk = unit.hit.chunk
+    first = chunk.page <= 1 and chunk.start + unit.start < OPENING
+    return first and chunk.doc_id == doc_id and is_heading(unit)
 
 
 def most_promising(priors: Sequence[float], limit: int | None) -> list[int]:
@@ -125,7 +160,8 @@ def score_units(
         params: Tunables.
         limit: Most units embedded (``None``: all of them).
         question: The question: a unit that gives the kind of figure it asks for
-            (:func:`rag.thai.asks.asked_figure`) gets ``w_figure``.
+            (:func:`rag.thai.asks.asked_figure`) gets ``w_figure``; a heading
+            (:func:`is_heading`) loses ``w_heading``.
 
     Returns:
         Scored units, best first.
@@ -144,12 +180,16 @@ def score_units(
     }
     kind = asked_figure(question)
     covers = [coverage(terms, u.text) for u in units]
-    figures = [kind is not None and gives_figure(kind, u.text, question) for u in units]
+    bonuses = [
+        params.w_figure * (kind is not None and gives_figure(kind, u.text, question))
+        - params.w_heading * is_heading(u, params)
+        for u in units
+    ]
     priors = []
-    for unit, cover, figure in zip(units, covers, figures, strict=True):
+    for unit, cover, bonus in zip(units, covers, bonuses, strict=True):
         cid = unit.hit.chunk.chunk_id
         priors.append(
-            params.w_figure * figure
+            bonus
             + params.w_cover * cover
             + params.w_passage_dense * passage_dense[cid]
             + params.w_passage_cover * passage_cover[cid]
@@ -164,10 +204,10 @@ def score_units(
     if len(chosen) < len(units):
         logger.debug("embedded %d of %d answer units", len(chosen), len(units))
     scored = []
-    for unit, sim, cover, figure in zip(units, dense, covers, figures, strict=True):
+    for unit, sim, cover, bonus in zip(units, dense, covers, bonuses, strict=True):
         cid = unit.hit.chunk.chunk_id
         score = (  # summed as without a cap, so a cap that takes every unit changes nothing
-            params.w_figure * figure
+            bonus
             + params.w_dense * sim
             + params.w_cover * cover
             + params.w_passage_dense * passage_dense[cid]
@@ -196,17 +236,24 @@ def evidence(best: Scored, params: Params = PARAMS) -> float:
     return score * (1.0 - params.number_penalty) if best.numbers < 1.0 else score
 
 
-def _plain_best(scored: Sequence[Scored], question: str, params: Params) -> Scored:
-    """The best unit without the figure bonus: the evidence does not depend on it.
+def _gives(kind: Figure, text: str, question: str) -> bool:
+    """:func:`rag.thai.asks.gives_figure` with the text first, for :func:`functools.partial`."""
+    return gives_figure(kind, text, question)
 
-    The bonus chooses which sentence opens the answer; whether the documents answer
-    at all is judged on the unit that matches the question best.
+
+def _plain_best(scored: Sequence[Scored], question: str, params: Params) -> Scored:
+    """The best unit without the figure bonus and the heading penalty.
+
+    They choose which sentence opens the answer; whether the documents answer at
+    all is judged on the unit that matches the question best, a heading included.
     """
     kind = asked_figure(question)
-    if kind is None:
-        return scored[0]
-    bonus = params.w_figure
-    return max(scored, key=lambda s: s.score - bonus * gives_figure(kind, s.unit.text, question))
+
+    def plain(s: Scored) -> float:
+        figure = kind is not None and gives_figure(kind, s.unit.text, question)
+        return s.score - params.w_figure * figure + params.w_heading * is_heading(s.unit, params)
+
+    return max(scored, key=plain)
 
 
 def extract(
@@ -234,7 +281,9 @@ def extract(
     budget = settings.max_chars
     room = budget - 6 - params.min_unit  # a unit may grow by a crumb of up to min_unit
     fit = dataclasses.replace(params, max_unit=max(1, min(params.max_unit, room)))
-    terms = evidence_terms(services.bm25, query, settings.retrieval.glossary)
+    passages = "\n".join(hit.chunk.text for hit in hits)
+    thai = passages if is_mostly_thai(passages[:2000]) else ""
+    terms = evidence_terms(services.bm25, query, settings.retrieval.glossary, thai_passages=thai)
     units = collect_units(hits, fit)
     scored = score_units(
         terms,
@@ -255,8 +304,11 @@ def extract(
     if confidence < threshold:
         logger.info("refused: evidence %.3f < %.3f", confidence, threshold)
         return Answer(REFUSAL, closest_sources(scored, services.source_of), confidence, True)
-    text, citations = compose(choose(scored, budget, params), budget, services.source_of)
-    unmet = gap(query, "\n".join([window(scored[0]), *(c.quote for c in citations)]))
+    kind = asked_figure(query)
+    gives = None if kind is None else functools.partial(_gives, kind, question=query)
+    text, citations = compose(choose(scored, budget, params, gives), budget, services.source_of)
+    heads = [s.unit.text for s in scored if _opens(s.unit, scored[0].unit.hit.chunk.doc_id)]
+    unmet = gap(query, "\n".join([window(scored[0]), *heads, *(c.quote for c in citations)]))
     if unmet:
         logger.info("refused: %s", unmet)
         sources = closest_sources(scored, services.source_of)

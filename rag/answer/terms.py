@@ -26,6 +26,7 @@ from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
 from rag.index.bm25 import ThaiBM25
+from rag.thai.clauses import ends_open
 from rag.thai.glossary import Glossary, spelling_in, spelling_key, stem
 from rag.thai.match import (
     cached_search_tokens,
@@ -37,12 +38,14 @@ from rag.thai.match import (
     search_tokens,
 )
 from rag.thai.segment import is_line_wrap, is_thai, sentence_spans, word_spans
-from rag.thai.years import short_years, year_equivalents
+from rag.thai.years import MONTHS, short_years, year_equivalents
 
 Terms = Mapping[str, float]
 ALTERNATIVES = "|"  # joins the spellings of one glossary term
 
 _SPACE_RUNS = re.compile(r"\S+")
+_WORDS = re.compile(r"[A-Za-z][A-Za-z0-9]*")
+_MONTHS = tuple(MONTHS)
 _DF_CACHE: weakref.WeakKeyDictionary[ThaiBM25, tuple[int, Counter[str]]] = (
     weakref.WeakKeyDictionary()
 )
@@ -130,12 +133,19 @@ def idf_weights(bm25: ThaiBM25, terms: Iterable[str]) -> dict[str, float]:
     return weights
 
 
-def evidence_terms(bm25: ThaiBM25, question: str, glossary: Glossary | None) -> dict[str, float]:
+def evidence_terms(
+    bm25: ThaiBM25, question: str, glossary: Glossary | None, *, thai_passages: str = ""
+) -> dict[str, float]:
     """The question's terms (:func:`query_terms`) with their IDF weights, for evidence.
 
     For a question that is not mostly Thai, an English word that no passage holds
     and that the glossary does not translate is dropped: over Thai documents its
     absence says nothing about a passage, and its weight would veto every answer.
+    When the passages retrieved for it are Thai (``thai_passages``, their text), so
+    is an English word the question writes in lower case ("hospital", "free") and
+    none of them holds: Thai text translates common words and quotes only names
+    ("Bye DM", "COPD"), and a rare English word of a Thai index has a high weight
+    that nothing there matches.
 
     >>> from rag.data import Chunk
     >>> bm = ThaiBM25()
@@ -143,16 +153,35 @@ def evidence_terms(bm25: ThaiBM25, question: str, glossary: Glossary | None) -> 
     >>> g = Glossary((("สูบบุหรี่", "smoking", "smoked"),))
     >>> sorted(evidence_terms(bm, "How many adults smoked in 2024?", g))
     ['2024', 'สูบบุหรี่|smoking|smoked']
+    >>> bm.add([(Chunk("c2", "d2", 1, 0, 9, "ร้านยา free Bye DM"), {})])
+    >>> sorted(evidence_terms(bm, "Is the Bye DM tea free?", g, thai_passages="ชา Bye DM"))
+    ['bye', 'dm']
+    >>> sorted(evidence_terms(bm, "Is the Bye DM tea free?", g, thai_passages="free ชา"))
+    ['bye', 'dm', 'free']
     """
     weights = idf_weights(bm25, query_terms(question, glossary))
     if is_mostly_thai(question):
         return weights
     df = document_frequencies(bm25)
+    named = quoted_names(question) if thai_passages else None
     return {
         t: w
         for t, w in weights.items()
-        if ALTERNATIVES in t or not t.isascii() or any(c.isdigit() for c in t) or df[t] > 0
+        if ALTERNATIVES in t
+        or not t.isascii()
+        or any(c.isdigit() for c in t)
+        or (df[t] > 0 and (named is None or t in named or matches(t, thai_passages)))
     }
+
+
+def quoted_names(question: str) -> frozenset[str]:
+    """The words an English question writes with a capital, but its first: names.
+
+    >>> sorted(quoted_names("Which hospital makes the 'Bye DM' tea in Khlong Toei?"))
+    ['bye', 'dm', 'khlong', 'toei']
+    """
+    words = _WORDS.findall(question)
+    return frozenset(w.lower() for i, w in enumerate(words) if i and not w.islower())
 
 
 def matches(term: str, text: str) -> bool:
@@ -196,13 +225,22 @@ def _gap_cost(text: str, left: int, right: int, depth: int) -> int:
 
     0 at a space (Thai marks clauses with one); 2 at a bare line break between
     Thai letters or inside an unspaced run (PDF text wraps lines between words,
-    where the source had no space); 3 inside parentheses. Spaces around numbers
-    cost 0 too: preferring other spaces made units stop just before the figure
-    asked for (thaihealth-news containment fell from 0.735 to 0.676).
+    where the source had no space); 3 inside parentheses; 1 between a number and
+    the Thai word after it, its measure ("10 คน"), which a cut there would lose,
+    between a month and its year, and after a word that opens what follows
+    (:func:`rag.thai.clauses.ends_open`).
+    Spaces before numbers cost 0: preferring other spaces made units stop just
+    before the figure asked for (thaihealth-news containment fell from 0.735 to 0.676).
     """
     if depth > 0:
         return 3
-    return 2 if right - left == 1 and is_line_wrap(text, left) else 0
+    if right - left == 1 and is_line_wrap(text, left):
+        return 2
+    if text[left - 1 : left].isdigit() and is_thai(text[right : right + 1]):
+        return 1
+    if text[right : right + 1].isdigit() and text[max(0, left - 12) : left].endswith(_MONTHS):
+        return 1  # "16 กันยายน | 2560": a date's year
+    return 1 if ends_open(text[max(0, left - 60) : left]) else 0
 
 
 def _pieces(

@@ -30,6 +30,12 @@ class Params:
             found in the unit's chunk.
         w_figure: Bonus of a unit that gives the kind of figure the question asks
             for (a count, a percentage, a date: :mod:`rag.thai.asks`).
+        w_heading: Taken from the score of a *heading*: a unit at least
+            ``heading_share`` of whose words are its document's title or dates (a
+            news page's headline under its dateline). It matches every word of a
+            question about the article and answers none of them; the title is
+            in the citation anyway.
+        heading_share: See ``w_heading``.
         keep_ratio: A unit joins the answer when its adjusted score is at least
             ``best - keep_ratio * spread`` (``spread`` = best minus median).
         neighbour_bonus: Added to the score of a unit next to a chosen one (0: a
@@ -57,6 +63,8 @@ class Params:
     w_rank: float = 0.1
     w_numbers: float = 0.5
     w_figure: float = 0.25
+    w_heading: float = 0.3
+    heading_share: float = 0.6
     keep_ratio: float = 1.0
     neighbour_bonus: float = 0.0
     next_bonus: float = 0.15
