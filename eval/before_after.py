@@ -1,12 +1,12 @@
-"""Before/after table of answer quality, from `rag eval` reports of two code versions.
+"""Before/after table of answer quality, from `rag eval` reports of code versions.
 
 Run `rag eval` for each set with the old code and with the new one (same indexes,
 same question files, same machine, one session), then:
 
-    .venv/bin/python eval/before_after.py --before DIR --after DIR [--label-before X]
+    .venv/bin/python eval/before_after.py --column "before (abc123)=DIR" --column "after=DIR"
 
-Each DIR holds the reports (``*-<set>.json``) of one version; the newest report of each
-set is used. The table replaces the section between the markers in
+Each DIR holds the reports (``*-<set>.json``) of one version, one column each, in
+order; the newest report of each set is used. The table replaces the section between the markers in
 ``eval/reports/answers.md`` (``eval/bench_answers.py`` keeps that section when it
 rewrites the file).
 """
@@ -53,25 +53,38 @@ def cell(report: dict[str, Any] | None, metric: str, tag: str | None = None) -> 
     return "–" if value is None else f"{100 * value:.1f} %"
 
 
-def table(
-    sets: list[str], before: Path, after: Path, labels: tuple[str, str], note: str = ""
-) -> list[str]:
-    """Markdown lines: one block per set, rows = metrics, columns = before | after."""
+def table(sets: list[str], columns: list[tuple[str, Path]], note: str = "") -> list[str]:
+    """Markdown lines: one block per set, rows = metrics, one column per ``(label, dir)``."""
     lines = [START, "## Before / after (answers issue)", "", *([note, ""] if note else [])]
     for name in sets:
-        old, new = newest(before, name), newest(after, name)
-        if old is None and new is None:
+        reports = [newest(folder, name) for _, folder in columns]
+        if all(r is None for r in reports):
             continue
-        count = int((new or old or {}).get("metrics", {}).get("questions", 0))
-        lines += [f"### {name} ({count} questions)", "", f"| | {labels[0]} | {labels[1]} |"]
-        lines.append("|---|---|---|")
+        first = next(r for r in reversed(reports) if r is not None)
+        count = int(first.get("metrics", {}).get("questions", 0))
+        lines += [f"### {name} ({count} questions)", ""]
+        lines += ["| | " + " | ".join(label for label, _ in columns) + " |"]
+        lines.append("|---|" + "---|" * len(columns))
         for metric, label, _ in ROWS:
-            lines.append(f"| {label} | {cell(old, metric)} | {cell(new, metric)} |")
+            lines.append(f"| {label} | " + " | ".join(cell(r, metric) for r in reports) + " |")
         for tag, metric, label in (*TAG_ROWS, NEAR):
-            if any(r and tag in r.get("by_tag", {}) for r in (old, new)):
-                lines.append(f"| {label} | {cell(old, metric, tag)} | {cell(new, metric, tag)} |")
+            if any(r and tag in r.get("by_tag", {}) for r in reports):
+                cells = " | ".join(cell(r, metric, tag) for r in reports)
+                lines.append(f"| {label} | {cells} |")
         lines.append("")
     return [*lines, END]
+
+
+def column(spec: str) -> tuple[str, Path]:
+    """``LABEL=DIR`` as ``(label, Path(dir))``.
+
+    >>> column("before (532a883)=/tmp/old")
+    ('before (532a883)', PosixPath('/tmp/old'))
+    """
+    label, sep, folder = spec.rpartition("=")
+    if not sep or not label:
+        raise argparse.ArgumentTypeError(f"expected LABEL=DIR, got {spec!r}")
+    return label, Path(folder)
 
 
 def replace_section(text: str, section: list[str]) -> str:
@@ -90,16 +103,12 @@ def replace_section(text: str, section: list[str]) -> str:
 def main() -> int:
     """Write the before/after section of ``eval/reports/answers.md``."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--before", type=Path, required=True)
-    parser.add_argument("--after", type=Path, required=True)
-    parser.add_argument("--label-before", default="before")
-    parser.add_argument("--label-after", default="after")
+    parser.add_argument("--column", type=column, action="append", required=True)
     parser.add_argument("--sets", default="demo,english,thaihealth-news,news-hard")
     parser.add_argument("--note", default="", help="a paragraph under the heading")
     parser.add_argument("--out", type=Path, default=ROOT / "eval" / "reports" / "answers.md")
     args = parser.parse_args()
-    labels = (args.label_before, args.label_after)
-    section = table(args.sets.split(","), args.before, args.after, labels, args.note)
+    section = table(args.sets.split(","), args.column, args.note)
     text = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
     args.out.write_text(replace_section(text, section), encoding="utf-8")
     print("\n".join(section))
