@@ -9,8 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rag.answer.compose import choose, compose
+from rag.answer.cuts import unit_spans
 from rag.answer.extractive import Params, Scored, Unit, collect_units, evidence
-from rag.answer.terms import coverage, idf_weights, matches, query_terms, unit_spans
+from rag.answer.terms import coverage, idf_weights, matches, query_terms
 from rag.data import Chunk, Hit, chunk_id
 from rag.index.bm25 import ThaiBM25
 
@@ -152,7 +153,7 @@ def test_a_long_sentence_keeps_a_number_with_its_measure() -> None:
 
 
 def test_a_unit_that_repeats_the_title_is_a_heading() -> None:
-    from rag.answer.extractive import is_heading
+    from rag.answer.units import is_heading
 
     title = "ครม. มีมติอนุมัติหลักการร่างกฎกระทรวงกำหนดส่วนประกอบผลิตภัณฑ์ยาสูบ"
     text = f"วันอังคารที่ 9 กรกฎาคม 2567 09/07/2567 พิมพ์ {title} ใบรับรองให้มีอายุ 3 ปี"
@@ -184,15 +185,15 @@ def test_an_answer_goes_on_to_the_figure_its_sentence_introduces() -> None:
 
 
 def test_only_the_heading_that_opens_a_document_dates_it() -> None:
-    from rag.answer.extractive import _opens
+    from rag.answer.units import opens
 
     title = "ครม. มีมติอนุมัติหลักการร่างกฎกระทรวงกำหนดส่วนประกอบผลิตภัณฑ์ยาสูบ"
     text = f"วันอังคารที่ 9 กรกฎาคม 2567 {title} ใบรับรองให้มีอายุ 3 ปี"
     cut = text.index(" ใบ")
     opening = Hit(Chunk("c1", "d1", 1, 0, len(text), text), title, 0.5, "both")
     later = Hit(Chunk("c2", "d1", 1, 900, 900 + len(text), text), title, 0.5, "both")
-    assert _opens(Unit(opening, 0, 0, 0, cut), "d1")
-    assert not _opens(Unit(opening, 0, 0, 0, cut), "d2")  # another document's dateline
-    assert not _opens(Unit(later, 1, 0, 0, cut), "d1")  # a heading inside the document
-    assert not _opens(Unit(opening, 0, 1, cut + 1, len(text)), "d1")  # not a heading
-    assert _opens(Unit(opening, 0, 1, 0, cut), "d1")  # the dateline under a title line
+    assert opens(Unit(opening, 0, 0, 0, cut), "d1")
+    assert not opens(Unit(opening, 0, 0, 0, cut), "d2")  # another document's dateline
+    assert not opens(Unit(later, 1, 0, 0, cut), "d1")  # a heading inside the document
+    assert not opens(Unit(opening, 0, 1, cut + 1, len(text)), "d1")  # not a heading
+    assert opens(Unit(opening, 0, 1, 0, cut), "d1")  # the dateline under a title line

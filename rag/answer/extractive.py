@@ -1,6 +1,6 @@
 """Extractive answers: the best sentences of the retrieved passages, cited exactly.
 
-Each retrieved chunk is cut into *units* (:func:`rag.answer.terms.unit_spans`: Thai
+Each retrieved chunk is cut into *units* (:func:`rag.answer.cuts.unit_spans`: Thai
 sentences from :func:`rag.thai.segment.sentence_spans`, long ones cut into clauses at
 spaces, crumbs joined to the next unit). A unit's score adds, with the weights of
 :class:`Params`:
@@ -15,7 +15,7 @@ spaces, crumbs joined to the next unit). A unit's score adds, with the weights o
 - the share of the question's numbers (years, figures) found in its chunk;
 - ``1 / (1 + rank)`` of its chunk in the retrieved list;
 - a bonus when it gives the kind of figure the question asks for, and a penalty
-  when it mostly repeats its document's title (:func:`is_heading`).
+  when it mostly repeats its document's title (:func:`rag.answer.units.is_heading`).
 
 :func:`rag.answer.compose.choose` grows the answer from the best unit into a passage
 within ``AnswerSettings.max_chars``; :func:`rag.answer.compose.compose` writes it with ``[n]``
@@ -48,16 +48,16 @@ import numpy as np
 
 from rag.answer.compose import choose, closest_sources, compose
 from rag.answer.constraints import gap, window
+from rag.answer.cuts import unit_spans
 from rag.answer.prompts import QUOTED_IN_THAI, REFUSAL
 from rag.answer.services import Services
 from rag.answer.settings import AnswerSettings
-from rag.answer.terms import Terms, coverage, evidence_terms, matches, unit_spans
-from rag.answer.units import PARAMS, Params, Scored, Unit
+from rag.answer.terms import Terms, coverage, evidence_terms, matches
+from rag.answer.units import PARAMS, Params, Scored, Unit, is_heading, opens
 from rag.data import Answer, Hit
 from rag.index.embedding import Embeddings, cosines
 from rag.thai.asks import Figure, asked_figure, gives_figure
-from rag.thai.match import is_mostly_thai, share_in
-from rag.thai.years import is_date_word
+from rag.thai.match import is_mostly_thai
 
 logger = logging.getLogger(__name__)
 
@@ -87,35 +87,6 @@ def _cosines(
     if not texts:
         return []
     return [float(x) for x in cosines(embeddings.passages(texts), query_vector)]
-
-
-def is_heading(unit: Unit, params: Params = PARAMS) -> bool:
-    """Whether ``unit`` mostly repeats its document's title and dateline (``Params.w_heading``).
-
-    >>> from rag.data import Chunk
-    >>> title = "ครม. อนุมัติร่างกฎกระทรวงยาสูบ"
-    >>> text = f"9 ก.ค. 2567 {title} ใบรับรองมีอายุ 3 ปี"
-    >>> hit = Hit(Chunk("c1", "d1", 1, 0, len(text), text), title, 0.1, "both")
-    >>> is_heading(Unit(hit, 0, 0, 0, 40)), is_heading(Unit(hit, 0, 1, 41, len(text)))
-    (True, False)
-    """
-    title = unit.hit.title
-    return bool(title) and share_in(unit.text, title, is_date_word) >= params.heading_share
-
-
-#: A heading that starts this close to a document's start opens it (title, dateline).
-OPENING = 300
-
-
-def _opens(unit: Unit, doc_id: str) -> bool:
-    """Whether ``unit`` is a heading that opens document ``doc_id`` (its title, dateline).
-
-    Its date and place hold for the whole document, so they count for the
-    constraints of an answer from any part of it.
-    """
-    chunk = unit.hit.chunk
-    first = chunk.page <= 1 and chunk.start + unit.start < OPENING
-    return first and chunk.doc_id == doc_id and is_heading(unit)
 
 
 def most_promising(priors: Sequence[float], limit: int | None) -> list[int]:
@@ -161,7 +132,7 @@ def score_units(
         limit: Most units embedded (``None``: all of them).
         question: The question: a unit that gives the kind of figure it asks for
             (:func:`rag.thai.asks.asked_figure`) gets ``w_figure``; a heading
-            (:func:`is_heading`) loses ``w_heading``.
+            (:func:`rag.answer.units.is_heading`) loses ``w_heading``.
 
     Returns:
         Scored units, best first.
@@ -307,7 +278,7 @@ def extract(
     kind = asked_figure(query)
     gives = None if kind is None else functools.partial(_gives, kind, question=query)
     text, citations = compose(choose(scored, budget, params, gives), budget, services.source_of)
-    heads = [s.unit.text for s in scored if _opens(s.unit, scored[0].unit.hit.chunk.doc_id)]
+    heads = [s.unit.text for s in scored if opens(s.unit, scored[0].unit.hit.chunk.doc_id)]
     unmet = gap(query, "\n".join([window(scored[0]), *heads, *(c.quote for c in citations)]))
     if unmet:
         logger.info("refused: %s", unmet)

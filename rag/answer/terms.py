@@ -1,4 +1,4 @@
-"""Question terms, their IDF weights, and the answer units of a passage.
+"""Question terms and their IDF weights, for matching answers to questions.
 
 The extractive answerer (:mod:`rag.answer.extractive`) and the follow-up rule
 (:mod:`rag.answer.followup`) need the *content* terms of a question: its
@@ -23,10 +23,8 @@ import threading
 import weakref
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from functools import lru_cache
 
 from rag.index.bm25 import ThaiBM25
-from rag.thai.clauses import ends_open
 from rag.thai.glossary import Glossary, spelling_in, spelling_key, stem
 from rag.thai.match import (
     cached_search_tokens,
@@ -37,15 +35,13 @@ from rag.thai.match import (
     is_stop_word,
     search_tokens,
 )
-from rag.thai.segment import is_line_wrap, is_thai, sentence_spans, word_spans
-from rag.thai.years import MONTHS, short_years, year_equivalents
+from rag.thai.segment import is_thai
+from rag.thai.years import short_years, year_equivalents
 
 Terms = Mapping[str, float]
 ALTERNATIVES = "|"  # joins the spellings of one glossary term
 
-_SPACE_RUNS = re.compile(r"\S+")
 _WORDS = re.compile(r"[A-Za-z][A-Za-z0-9]*")
-_MONTHS = tuple(MONTHS)
 _DF_CACHE: weakref.WeakKeyDictionary[ThaiBM25, tuple[int, Counter[str]]] = (
     weakref.WeakKeyDictionary()
 )
@@ -218,109 +214,3 @@ def coverage(terms: Terms, text: str) -> float:
     if total <= 0:
         return 0.0
     return sum(w for t, w in terms.items() if matches(t, text)) / total
-
-
-def _gap_cost(text: str, left: int, right: int, depth: int) -> int:
-    """How bad a cut is in the gap ``text[left:right]`` between two pieces.
-
-    0 at a space (Thai marks clauses with one); 2 at a bare line break between
-    Thai letters or inside an unspaced run (PDF text wraps lines between words,
-    where the source had no space); 3 inside parentheses; 1 between a number and
-    the Thai word after it, its measure ("10 คน"), which a cut there would lose,
-    between a month and its year, and after a word that opens what follows
-    (:func:`rag.thai.clauses.ends_open`).
-    Spaces before numbers cost 0: preferring other spaces made units stop just
-    before the figure asked for (thaihealth-news containment fell from 0.735 to 0.676).
-    """
-    if depth > 0:
-        return 3
-    if right - left == 1 and is_line_wrap(text, left):
-        return 2
-    if text[left - 1 : left].isdigit() and is_thai(text[right : right + 1]):
-        return 1
-    if text[right : right + 1].isdigit() and text[max(0, left - 12) : left].endswith(_MONTHS):
-        return 1  # "16 กันยายน | 2560": a date's year
-    return 1 if ends_open(text[max(0, left - 60) : left]) else 0
-
-
-def _pieces(
-    text: str, start: int, end: int, max_chars: int
-) -> tuple[list[tuple[int, int]], list[int]]:
-    """Space-separated pieces (words for an over-long run) and the cost of each gap."""
-    pieces: list[tuple[int, int]] = []
-    costs: list[int] = []
-    depth = 0
-    for m in _SPACE_RUNS.finditer(text, start, end):
-        if pieces:
-            costs.append(_gap_cost(text, pieces[-1][1], m.start(), depth))
-        if m.end() - m.start() <= max_chars:
-            pieces.append((m.start(), m.end()))
-        else:
-            words = [(m.start() + a, m.start() + b) for a, b in word_spans(m.group())]
-            pieces += words
-            costs += [2] * (len(words) - 1)
-        depth = max(0, depth + m.group().count("(") - m.group().count(")"))
-    return pieces, costs
-
-
-def _cut(text: str, start: int, end: int, max_chars: int) -> list[tuple[int, int]]:
-    """A long sentence as spans of at most ``max_chars``, cut at the best gaps.
-
-    Each span is filled up to ``max_chars``, then cut at the cheapest gap (see
-    :func:`_gap_cost`) that keeps it at least a third full, the latest on a tie.
-
-    >>> t = "แผนระยะ 5 ปี (พ.ศ. 2566–2570) ซึ่งตั้งเป้าหมายให้ลดลง"
-    >>> [t[s:e] for s, e in _cut(t, 0, len(t), 36)]
-    ['แผนระยะ 5 ปี (พ.ศ. 2566–2570)', 'ซึ่งตั้งเป้าหมายให้ลดลง']
-    """
-    if end - start <= max_chars:
-        return [(start, end)]
-    pieces, costs = _pieces(text, start, end, max_chars)
-    out: list[tuple[int, int]] = []
-    i = 0
-    while i < len(pieces):
-        j = i
-        while j + 1 < len(pieces) and pieces[j + 1][1] - pieces[i][0] <= max_chars:
-            j += 1
-        if j + 1 == len(pieces):
-            out.append((pieces[i][0], pieces[j][1]))
-            break
-        floor = pieces[i][0] + max_chars // 3
-        k = min(
-            (k for k in range(i, j + 1) if pieces[k][1] >= floor),
-            key=lambda k: (costs[k], -k),
-            default=j,
-        )
-        out.append((pieces[i][0], pieces[k][1]))
-        i = k + 1
-    return out
-
-
-@lru_cache(maxsize=8192)
-def unit_spans(text: str, max_chars: int = 200, min_chars: int = 40) -> tuple[tuple[int, int], ...]:
-    r"""Answer units of a passage: sentences, long ones cut, crumbs joined to the next.
-
-    Args:
-        text: The passage (a chunk's text).
-        max_chars: Longest unit; longer sentences are cut at spaces.
-        min_chars: A shorter unit is joined to the next one when the result fits
-            ``max_chars``, else to the one before when that fits ``max_chars +
-            min_chars``.
-
-    Returns:
-        Exact, ordered, non-overlapping ``(start, end)`` spans of ``text``.
-
-    >>> t = "สสส. ก่อตั้งในปี 2544 โดยมีรายได้จากภาษีสุราและยาสูบ\n\nโครงการนี้เริ่มในปี 2560"
-    >>> [t[s:e] for s, e in unit_spans(t, 200, 10)][-1]
-    'โครงการนี้เริ่มในปี 2560'
-    """
-    pieces = [p for s, e in sentence_spans(text) for p in _cut(text, s, e, max_chars)]
-    out: list[tuple[int, int]] = []
-    for start, end in pieces:
-        if out and out[-1][1] - out[-1][0] < min_chars and end - out[-1][0] <= max_chars:
-            out[-1] = (out[-1][0], end)
-        elif out and end - start < min_chars and end - out[-1][0] <= max_chars + min_chars:
-            out[-1] = (out[-1][0], end)  # a crumb (often cut off at the chunk's end)
-        else:
-            out.append((start, end))
-    return tuple(out)

@@ -1,4 +1,4 @@
-"""The records of extractive answering: its tunables, candidate units and their scores.
+"""The records of extractive answering: its tunables, candidate units, their scores and headings.
 
 Shared by :mod:`rag.answer.extractive` (which scores units) and
 :mod:`rag.answer.compose` (which assembles them), so both import from here.
@@ -14,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rag.data import Hit
+from rag.thai.match import share_in
+from rag.thai.years import is_date_word
 
 
 @dataclass(frozen=True)
@@ -125,3 +127,32 @@ class Scored:
     passage_cover: float
     score: float
     numbers: float = 1.0
+
+
+def is_heading(unit: Unit, params: Params = PARAMS) -> bool:
+    """Whether ``unit`` mostly repeats its document's title and dateline (``Params.w_heading``).
+
+    >>> from rag.data import Chunk
+    >>> title = "ครม. อนุมัติร่างกฎกระทรวงยาสูบ"
+    >>> text = f"9 ก.ค. 2567 {title} ใบรับรองมีอายุ 3 ปี"
+    >>> hit = Hit(Chunk("c1", "d1", 1, 0, len(text), text), title, 0.1, "both")
+    >>> is_heading(Unit(hit, 0, 0, 0, 40)), is_heading(Unit(hit, 0, 1, 41, len(text)))
+    (True, False)
+    """
+    title = unit.hit.title
+    return bool(title) and share_in(unit.text, title, is_date_word) >= params.heading_share
+
+
+#: A heading that starts this close to a document's start opens it (title, dateline).
+OPENING = 300
+
+
+def opens(unit: Unit, doc_id: str) -> bool:
+    """Whether ``unit`` is a heading that opens document ``doc_id`` (its title, dateline).
+
+    Its date and place hold for the whole document, so they count for the
+    constraints of an answer from any part of it.
+    """
+    chunk = unit.hit.chunk
+    first = chunk.page <= 1 and chunk.start + unit.start < OPENING
+    return first and chunk.doc_id == doc_id and is_heading(unit)
