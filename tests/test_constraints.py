@@ -44,6 +44,10 @@ def test_places_are_found_by_name_alias_or_english(text: str, places: set[str]) 
         ("มหกรรมจัดวันไหน", "date"),
         ("When did the sugar tax start?", "date"),
         ("โครงการเริ่มเมื่อไร", "date"),
+        ("โครงการอบรมครูที่ สสส. ร่วมจัดชื่อว่าอะไร", "name"),
+        ("What is the teachers' training programme called?", "name"),
+        ("พิธีเปิดเริ่มกี่โมง", "date"),
+        ("อัตราการสวมหมวกนิรภัยเปลี่ยนไปอย่างไร", "count"),
         ("Co-Learning Space คืออะไร", None),
         ("ทำไมต้องลดเค็ม", None),
     ],
@@ -210,3 +214,11 @@ def test_lower_case_english_words_no_thai_passage_holds_carry_no_evidence() -> N
     assert {"hospital", "herbal", "bye", "dm"} <= set(everywhere)
     thai = evidence_terms(bm, question, GLOSSARY, thai_passages="ชา Bye DM จากสมุนไพร")
     assert set(thai) == {"bye", "dm"}  # names stay; common words a Thai text translates go
+
+
+def test_a_quoted_programme_must_be_in_the_evidence() -> None:
+    question = "โครงการ “เดินดีไปด้วยกัน” ได้รับงบสนับสนุนจาก สสส. เท่าไร"
+    other = "ธนาคารโลกเคยให้ทุน สสส. เพื่อเป็นโครงการต้นแบบ จำนวน 3.5 ล้านบาท"
+    assert "เดินดีไปด้วยกัน" in gap(question, other)
+    assert not gap(question, "หนุนโครงการ “เดินดีไปด้วยกัน” งบ 12 ล้านบาท")
+    assert not gap("โครงการนี้ได้งบเท่าไร", other)  # nothing quoted: nothing to check

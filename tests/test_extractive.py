@@ -197,3 +197,32 @@ def test_only_the_heading_that_opens_a_document_dates_it() -> None:
     assert not opens(Unit(later, 1, 0, 0, cut), "d1")  # a heading inside the document
     assert not opens(Unit(opening, 0, 1, cut + 1, len(text)), "d1")  # not a heading
     assert opens(Unit(opening, 0, 1, 0, cut), "d1")  # the dateline under a title line
+
+
+def test_a_dateline_and_headline_split_off_the_first_sentence() -> None:
+    title = "ครม. อนุมัติร่างกฎกระทรวงยาสูบ"
+    text = f"9 กรกฎาคม 2567\nพิมพ์\n{title}\nใบรับรองมีอายุ 3 ปี นับแต่วันที่ออกใบรับรอง"
+    hit = Hit(Chunk("c1", "d1", 1, 0, len(text), text), title, 0.5, "both")
+    units = collect_units([hit], Params(max_unit=200, min_unit=40))
+    assert [u.text for u in units] == [
+        f"9 กรกฎาคม 2567\nพิมพ์\n{title}",
+        "ใบรับรองมีอายุ 3 ปี นับแต่วันที่ออกใบรับรอง",
+    ]
+    assert [u.position for u in units] == [0, 1]
+    untitled = Hit(hit.chunk, "", 0.5, "both")  # no title: the sentence cutter's unit stays
+    assert len(collect_units([untitled], Params(max_unit=200, min_unit=40))) == 1
+
+
+def test_a_unit_that_refers_back_brings_the_sentence_it_refers_to() -> None:
+    page = (
+        "สสส. ได้รับรางวัล Nelson Mandela Award for Health Promotion "
+        "ที่ประชุมประกาศรับรองให้ สสส. ได้รับรางวัลดังกล่าว"
+    )
+    hit = make_hit("d1", 0, len(page), page)
+    cut = page.index(" ที่ประชุม")
+    named, referring = Unit(hit, 0, 0, 0, cut), Unit(hit, 0, 1, cut + 1, len(page))
+    other, far = collect_units([make_hit("d2", 0, len(PAGE))], Params(max_unit=120, min_unit=0))[:2]
+    ranked = [scored(referring, 1.0), scored(other, 0.98), scored(far, 0.5), scored(named, 0.45)]
+    assert [c.unit for c in choose(ranked, 300, Params())][:2] == [referring, named]
+    text, _ = compose(choose(ranked, 300, Params()), 300)
+    assert text.startswith("สสส. ได้รับรางวัล Nelson Mandela")  # in document order

@@ -42,7 +42,9 @@ def choose(
     fit, and trims a run that still ends open. So, while no chosen unit gives the
     figure the question asks for (``gives``), is the unit right after a chosen one
     that gives it: the answer does not stop just before the figure its sentence
-    introduces ("…โดยในปีเดียวกันประเทศไทย", then "มีผู้ป่วย 28,503 ราย"). Any
+    introduces ("…โดยในปีเดียวกันประเทศไทย", then "มีผู้ป่วย 28,503 ราย"). A chosen
+    unit that refers back (:data:`BACK_REFERENCES`: "ได้รับรางวัลดังกล่าว") is joined,
+    when it fits, by the unit before it, which names what it refers to. Any
     other candidate must reach ``best - keep_ratio * spread`` (``spread`` = best
     minus median score), fit the budget, and not repeat a chosen unit (same
     normalised text or token Jaccard >= 0.7).
@@ -77,14 +79,19 @@ def choose(
                 if (c.unit.hit.chunk.chunk_id, c.unit.position - 1) in placed and gives(c.unit.text)
             }
 
+        back = {(c.unit.hit.chunk.chunk_id, c.unit.position) for c in chosen if _refers_back(c)}
+
         def adjusted(
             c: Scored,
             placed: set[tuple[str, int]] = placed,
             open_ends: set[tuple[str, int]] = open_ends,
+            back: set[tuple[str, int]] = back,
         ) -> float:
             cid, pos = c.unit.hit.chunk.chunk_id, c.unit.position
             if (cid, pos - 1) in open_ends:
                 return c.score + CONTINUES  # the rest of a clause a chosen unit opened
+            if (cid, pos + 1) in back:
+                return c.score + CONTINUES  # what "ดังกล่าว" in a chosen unit refers to
             if (cid, pos - 1) in placed:
                 return c.score + params.neighbour_bonus + params.next_bonus
             if (cid, pos + 1) in placed:
@@ -98,7 +105,8 @@ def choose(
             if adjusted(cand) < floor:
                 break
             key, tokens = text_key(cand.unit.text), frozenset(cached_search_tokens(cand.unit.text))
-            follows = adjusted(cand) >= cand.score + CONTINUES  # compose cuts it to fit
+            cid, pos = cand.unit.hit.chunk.chunk_id, cand.unit.position
+            follows = (cid, pos - 1) in open_ends  # compose cuts it to fit
             if (used + _cost(cand) > budget and not follows) or any(
                 key == k or jaccard(tokens, t) >= REDUNDANT_JACCARD for k, t in seen
             ):
@@ -114,6 +122,15 @@ def choose(
         used += _cost(pick)
         wanted = wanted and gives is not None and not gives(pick.unit.text)
     return chosen
+
+
+#: Words that refer to what the sentence before named ("รางวัลดังกล่าว": that award).
+BACK_REFERENCES = ("ดังกล่าว", "เหล่านี้", "เหล่านั้น")
+
+
+def _refers_back(s: Scored) -> bool:
+    """Whether a unit names something only by referring back to the sentence before it."""
+    return any(word in s.unit.text for word in BACK_REFERENCES)
 
 
 def _open(s: Scored) -> bool:

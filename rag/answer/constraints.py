@@ -7,7 +7,8 @@ question. So before answering, the passage around the best unit (its *window*:
 the document title and the text just before and after the unit in its chunk) must
 name a year the question asks for, when it names any year, a place the
 question asks for, when the question names one, and an amount in the measure a
-how-many question counts in ("กี่สาย", "งบเท่าไร": :mod:`rag.thai.measures`).
+how-many question counts in ("กี่สาย", "งบเท่าไร": :mod:`rag.thai.measures`), and a
+name the question quotes (โครงการ “เดินดีไปด้วยกัน”).
 Otherwise the answer is a refusal whose notice says what the documents give instead.
 
 Years are compared in both eras (:mod:`rag.thai.years`), places by canonical name
@@ -24,6 +25,8 @@ Years are compared in both eras (:mod:`rag.thai.years`), places by canonical nam
 from __future__ import annotations
 
 from rag.answer.units import Scored
+from rag.thai.asks import QUOTED
+from rag.thai.match import compact
 from rag.thai.measures import asked_measure, gives_measure, is_loose
 from rag.thai.places import places_in
 from rag.thai.years import missing_years, years_in
@@ -95,10 +98,26 @@ def measure_gap(question: str, evidence: str) -> str:
     )
 
 
+def name_gap(question: str, evidence: str) -> str:
+    """The notice when the question quotes a name (a programme, a campaign) the evidence lacks.
+
+    >>> name_gap("โครงการ “เดินดีไปด้วยกัน” ได้งบเท่าไร", "โครงการต้นแบบ จำนวน 3.5 ล้านบาท")
+    'เอกสารไม่ได้กล่าวถึง “เดินดีไปด้วยกัน” / The documents do not mention “เดินดีไปด้วยกัน”.'
+    >>> name_gap("โครงการ “เดินดีไปด้วยกัน” นำร่องกี่จังหวัด", "โครงการ เดินดีไปด้วยกัน 11 จังหวัด")
+    ''
+    """
+    have = compact(evidence)
+    for name in QUOTED.findall(question):
+        if compact(name) not in have:
+            return f"เอกสารไม่ได้กล่าวถึง “{name}” / The documents do not mention “{name}”."
+    return ""
+
+
 def gap(question: str, evidence: str) -> str:
-    """Why ``evidence`` does not answer ``question`` (year, place, measure); ``""`` if it may."""
+    """Why ``evidence`` does not answer ``question`` (year, place, measure, name), or ``""``."""
     return (
         year_gap(question, evidence)
         or place_gap(question, evidence)
         or measure_gap(question, evidence)
+        or name_gap(question, evidence)
     )

@@ -53,7 +53,7 @@ from rag.answer.prompts import QUOTED_IN_THAI, REFUSAL
 from rag.answer.services import Services
 from rag.answer.settings import AnswerSettings
 from rag.answer.terms import Terms, coverage, evidence_terms, matches
-from rag.answer.units import PARAMS, Params, Scored, Unit, is_heading, opens
+from rag.answer.units import PARAMS, Params, Scored, Unit, is_heading, lead_end, opens
 from rag.data import Answer, Hit
 from rag.index.embedding import Embeddings, cosines
 from rag.thai.asks import Figure, asked_figure, gives_figure
@@ -63,11 +63,19 @@ logger = logging.getLogger(__name__)
 
 
 def collect_units(hits: Sequence[Hit], params: Params = PARAMS) -> list[Unit]:
-    """Units of the hits' chunks; a unit overlapping a better-ranked chunk's unit is dropped."""
+    """Units of the hits' chunks; a unit overlapping a better-ranked chunk's unit is dropped.
+
+    Heading lines that open a unit (:func:`rag.answer.units.lead_end`) become a unit
+    of their own, so the sentence after them is judged without them.
+    """
     units: list[Unit] = []
     taken: dict[tuple[str, int], list[tuple[int, int]]] = {}
     for rank, hit in enumerate(hits):
-        spans = unit_spans(hit.chunk.text, params.max_unit, params.min_unit)
+        spans = []
+        for start, end in unit_spans(hit.chunk.text, params.max_unit, params.min_unit):
+            cut = lead_end(hit.chunk.text, start, end, hit.title, params)
+            rest = len(hit.chunk.text[cut:end].lstrip())
+            spans += [(start, cut), (end - rest, end)] if cut > start else [(start, end)]
         key = (hit.chunk.doc_id, hit.chunk.page)
         for position, (start, end) in enumerate(spans):
             a, b = hit.chunk.start + start, hit.chunk.start + end

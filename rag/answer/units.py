@@ -129,6 +129,42 @@ class Scored:
     numbers: float = 1.0
 
 
+def heading_like(text: str, title: str, params: Params = PARAMS) -> bool:
+    """Whether ``text`` is mostly ``title``'s words and dates (``False`` without a title).
+
+    >>> heading_like("9 ก.ค. 2567 ครม. อนุมัติร่างกฎกระทรวงยาสูบ", "ครม. อนุมัติร่างกฎกระทรวงยาสูบ")
+    True
+    """
+    return bool(title) and share_in(text, title, is_date_word) >= params.heading_share
+
+
+#: Lines this short between heading lines ("พิมพ์", a page's "Print") stay with them.
+FILLER = 8
+
+
+def lead_end(text: str, start: int, end: int, title: str, params: Params = PARAMS) -> int:
+    r"""Where the heading lines that open ``text[start:end]`` end (``start``: none do).
+
+    A news page's dateline and headline are short lines, so the sentence cutter
+    joins them to the first sentence of the body; split off, they are a heading.
+
+    >>> t = "9 ก.ค. 2567\nพิมพ์\nครม. อนุมัติร่างกฎกระทรวงยาสูบ\nใบรับรองมีอายุ 3 ปี นับแต่วันออก"
+    >>> t[: lead_end(t, 0, len(t), "ครม. อนุมัติร่างกฎกระทรวงยาสูบ")]
+    '9 ก.ค. 2567\nพิมพ์\nครม. อนุมัติร่างกฎกระทรวงยาสูบ'
+    """
+    cut, at = start, start
+    while at < end:
+        stop = text.find("\n", at, end)
+        stop = end if stop < 0 else stop
+        line = text[at:stop].strip()
+        if line and not heading_like(line, title, params) and len(line) > FILLER:
+            break
+        if line and len(line) > FILLER:
+            cut = stop
+        at = stop + 1
+    return cut if cut < end else start
+
+
 def is_heading(unit: Unit, params: Params = PARAMS) -> bool:
     """Whether ``unit`` mostly repeats its document's title and dateline (``Params.w_heading``).
 
@@ -139,8 +175,7 @@ def is_heading(unit: Unit, params: Params = PARAMS) -> bool:
     >>> is_heading(Unit(hit, 0, 0, 0, 40)), is_heading(Unit(hit, 0, 1, 41, len(text)))
     (True, False)
     """
-    title = unit.hit.title
-    return bool(title) and share_in(unit.text, title, is_date_word) >= params.heading_share
+    return heading_like(unit.text, unit.hit.title, params)
 
 
 #: A heading that starts this close to a document's start opens it (title, dateline).

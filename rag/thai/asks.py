@@ -1,8 +1,9 @@
 """What kind of figure a question asks for, and whether a passage gives one.
 
 "กี่คน", "ร้อยละเท่าไร", "เมื่อไร", "How many …" ask for a figure: a count or an
-amount, a percentage, or a date. An answer to such a question should open with the
-clause that holds the figure, not with the sentence that introduces it. The
+amount, a percentage, or a date; "ชื่อว่าอะไร" asks for a name, given in quotes,
+in Latin capitals or after a naming verb. An answer to such a question should open
+with the clause that holds the figure, not with the sentence that introduces it. The
 question words are Thai (with chat spellings) and English; a figure is a number
 other than those the question itself gives (its years, its ages).
 
@@ -12,6 +13,10 @@ other than those the question itself gives (its years, its ages).
 ('date', None)
 >>> asked_figure("อัตราการสวมหมวกเปลี่ยนไปอย่างไร"), asked_figure("ลดการสูบบุหรี่อย่างไร")
 ('count', None)
+>>> asked_figure("โครงการอบรมครูชื่อว่าอะไร")
+'name'
+>>> gives_figure("name", "จัดอบรมหลักสูตร “ครูแคร์ใจ” ให้ครู", "โครงการอบรมครูชื่อว่าอะไร")
+True
 >>> gives_figure("count", "ปี 2567 มีผู้ลงทะเบียน 18,900 คน", "ปี 2567 มีกี่คน")
 True
 >>> gives_figure("count", "ในปี 2567 โครงการขยายไปทั่วประเทศ", "ปี 2567 มีกี่คน")
@@ -28,7 +33,7 @@ from rag.thai.measures import asked_measure, gives_measure
 from rag.thai.normalize import fold_digits
 from rag.thai.years import MONTHS, years_in
 
-Figure = Literal["count", "percent", "date"]
+Figure = Literal["count", "percent", "date", "name"]
 
 _PERCENT_ASK = re.compile(
     r"ร้อยละ\s*(เท่า|กี่)|กี่\s*(เปอร์เซ็นต์|%)|what\s+(percentage|share|proportion|percent)"
@@ -38,6 +43,14 @@ _DATE_ASK = re.compile(
     r"\bwhen\b|what\s+(date|year|day)|which\s+(date|year|day)|"
     r"กี่โมง|เวลา\s*(ใด|ไหน)|\bwhat\s+time\b"
 )
+_NAME_ASK = re.compile(
+    r"ชื่อ\s*(ว่า)?\s*(อะไร|อย่างไร|ใด)|\bwhat\s+(is|was)\s+the\s+name\b|"
+    r"\bwhat\s+(is|was)\s+(it|the\s+[\w' -]{1,60}?)\s+called\b"
+)
+#: A quoted name: “…”, "…", «…» or ‘…’ (the question's programme, an answer's name).
+QUOTED = re.compile(r"[“\"«‘]([^”\"»’\n]{2,60})[”\"»’]")
+_LATIN_NAME = re.compile(r"\b[A-Z][A-Za-z0-9]*(?:\s+[A-Z][A-Za-z0-9]*)+")  # School Health Hero
+_NAMING = re.compile(r"ชื่อว่า|ภายใต้ชื่อ|เรียกว่า|\bnamed\b|\bcalled\b")
 # "เปลี่ยนไปอย่างไร" (how did it change) is answered with figures: from one to another.
 _COUNT_ASK = re.compile(
     r"กี่|เท่า\s*(ไร|ไหร่|ใด)|\bhow\s+(many|much|long|old)\b|เปลี่ยน(แปลง)?\s*(ไป)?\s*อย่างไร"
@@ -57,6 +70,8 @@ def asked_figure(question: str) -> Figure | None:
         return "percent"
     if _DATE_ASK.search(text):
         return "date"
+    if _NAME_ASK.search(text):
+        return "name"
     if _COUNT_ASK.search(text):
         return "count"
     return None
@@ -102,6 +117,10 @@ def gives_figure(kind: Figure, text: str, question: str) -> bool:
     False
     """
     folded = fold_digits(text)
+    if kind == "name":  # a quoted name the question does not give, or a naming verb
+        names = [*QUOTED.findall(text), *_LATIN_NAME.findall(text)]
+        quoted = [q for q in names if fold(q) not in fold(question)]
+        return bool(quoted) or bool(_NAMING.search(fold(text)))
     if kind == "percent":
         return bool(_PERCENT.search(folded)) and bool(_new_numbers(text, question))
     if kind == "date":
