@@ -48,6 +48,10 @@ def test_places_are_found_by_name_alias_or_english(text: str, places: set[str]) 
         ("What is the teachers' training programme called?", "name"),
         ("พิธีเปิดเริ่มกี่โมง", "date"),
         ("อัตราการสวมหมวกนิรภัยเปลี่ยนไปอย่างไร", "count"),
+        ("ค่าฝุ่นสูงสุดวัดได้ที่ตำบลใด", "place"),
+        ("Which three provinces did the mission visit?", "place"),
+        ("ครั้งที่ 11 จัดที่จังหวัดไหนอะ", "place"),
+        ("ความคืบหน้าเกี่ยวกับอะไร", None),  # เกี่ยว holds กี่
         ("Co-Learning Space คืออะไร", None),
         ("ทำไมต้องลดเค็ม", None),
     ],
@@ -222,3 +226,10 @@ def test_a_quoted_programme_must_be_in_the_evidence() -> None:
     assert "เดินดีไปด้วยกัน" in gap(question, other)
     assert not gap(question, "หนุนโครงการ “เดินดีไปด้วยกัน” งบ 12 ล้านบาท")
     assert not gap("โครงการนี้ได้งบเท่าไร", other)  # nothing quoted: nothing to check
+
+
+def test_a_place_is_one_the_question_does_not_name() -> None:
+    question = "Besides Nonthaburi, which provinces are in the Test and Treat pilot?"
+    assert gives_figure("place", "ขยายไปยัง จ.อุดรธานี และนครศรีธรรมราช", question)
+    assert not gives_figure("place", "เริ่มที่ จ.นนทบุรี เป็นจังหวัดแรก", question)
+    assert gives_figure("place", "จัดที่โรงพยาบาลหล่มเก่า", "ชาสมุนไพรผลิตที่โรงพยาบาลใด")

@@ -2,7 +2,8 @@
 
 "กี่คน", "ร้อยละเท่าไร", "เมื่อไร", "How many …" ask for a figure: a count or an
 amount, a percentage, or a date; "ชื่อว่าอะไร" asks for a name, given in quotes,
-in Latin capitals or after a naming verb. An answer to such a question should open
+in Latin capitals or after a naming verb; "จังหวัดใด", "ที่ไหน", "which provinces"
+ask for a place. An answer to such a question should open
 with the clause that holds the figure, not with the sentence that introduces it. The
 question words are Thai (with chat spellings) and English; a figure is a number
 other than those the question itself gives (its years, its ages).
@@ -13,8 +14,10 @@ other than those the question itself gives (its years, its ages).
 ('date', None)
 >>> asked_figure("อัตราการสวมหมวกเปลี่ยนไปอย่างไร"), asked_figure("ลดการสูบบุหรี่อย่างไร")
 ('count', None)
->>> asked_figure("โครงการอบรมครูชื่อว่าอะไร")
-'name'
+>>> asked_figure("ความคืบหน้าเกี่ยวกับอะไร")  # เกี่ยว holds กี่ and asks nothing
+
+>>> asked_figure("โครงการอบรมครูชื่อว่าอะไร"), asked_figure("ค่าฝุ่นสูงสุดวัดได้ที่ตำบลใด")
+('name', 'place')
 >>> gives_figure("name", "จัดอบรมหลักสูตร “ครูแคร์ใจ” ให้ครู", "โครงการอบรมครูชื่อว่าอะไร")
 True
 >>> gives_figure("count", "ปี 2567 มีผู้ลงทะเบียน 18,900 คน", "ปี 2567 มีกี่คน")
@@ -26,14 +29,16 @@ False
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Literal
 
 from rag.thai.match import fold
 from rag.thai.measures import asked_measure, gives_measure
 from rag.thai.normalize import fold_digits
+from rag.thai.places import places_in
 from rag.thai.years import MONTHS, years_in
 
-Figure = Literal["count", "percent", "date", "name"]
+Figure = Literal["count", "percent", "date", "name", "place"]
 
 _PERCENT_ASK = re.compile(
     r"ร้อยละ\s*(เท่า|กี่)|กี่\s*(เปอร์เซ็นต์|%)|what\s+(percentage|share|proportion|percent)"
@@ -49,11 +54,21 @@ _NAME_ASK = re.compile(
 )
 #: A quoted name: “…”, "…", «…» or ‘…’ (the question's programme, an answer's name).
 QUOTED = re.compile(r"[“\"«‘]([^”\"»’\n]{2,60})[”\"»’]")
+_PLACE_ASK = re.compile(
+    r"(จังหวัด|อำเภอ|ตำบล|โรงพยาบาล|ภาค|พื้นที่)\s*(ใด|ไหน)|ที่\s*ไหน|"
+    r"(?<!ปี)(?<!วัน)(?<!ครั้ง)(?<!ข้อ)(?<!อันดับ)(?<!ลำดับ)ที่\s*ใด|"
+    r"\bwhich\s+(\w+\s+)?(provinces?|districts?|hospitals?|cit(y|ies)|regions?|sub-?districts?)\b|"
+    r"\bwhere\b"
+)
+# A named place: a province or region (rag.thai.places), or a marker and the name after it.
+_PLACE_NAME = re.compile(r"(?:จังหวัด|จ\.|อำเภอ|อ\.|ตำบล|ต\.|โรงพยาบาล|รพ\.|เขต)\s*([ก-๙]{2,})")
+# Words after a place marker that name no place ("จังหวัดแรก", "พื้นที่นำร่อง").
+_NOT_NAMES = ("แรก", "นี้", "นั้น", "ต่าง", "อื่น", "ทั้ง", "ละ", "ใด", "ไหน", "เดียว", "นำร่อง")
 _LATIN_NAME = re.compile(r"\b[A-Z][A-Za-z0-9]*(?:\s+[A-Z][A-Za-z0-9]*)+")  # School Health Hero
 _NAMING = re.compile(r"ชื่อว่า|ภายใต้ชื่อ|เรียกว่า|\bnamed\b|\bcalled\b")
 # "เปลี่ยนไปอย่างไร" (how did it change) is answered with figures: from one to another.
 _COUNT_ASK = re.compile(
-    r"กี่|เท่า\s*(ไร|ไหร่|ใด)|\bhow\s+(many|much|long|old)\b|เปลี่ยน(แปลง)?\s*(ไป)?\s*อย่างไร"
+    r"(?<!เ)กี่(?!ยว)|เท่า\s*(ไร|ไหร่|ใด)|\bhow\s+(many|much|long|old)\b|เปลี่ยน(แปลง)?\s*(ไป)?\s*อย่างไร"
 )
 _CLOCK = re.compile(r"\b\d{1,2}[.:]\d{2}\s*(น\.|นาฬิกา|[–-]\s*\d{1,2}[.:]\d{2})")
 
@@ -72,6 +87,8 @@ def asked_figure(question: str) -> Figure | None:
         return "date"
     if _NAME_ASK.search(text):
         return "name"
+    if _PLACE_ASK.search(text):
+        return "place"
     if _COUNT_ASK.search(text):
         return "count"
     return None
@@ -116,15 +133,47 @@ def gives_figure(kind: Figure, text: str, question: str) -> bool:
     >>> gives_figure("count", "ในปี 2566 มีเวที 12 ครั้ง", "พบคนไร้บ้านกี่คน")  # not in people
     False
     """
-    folded = fold_digits(text)
-    if kind == "name":  # a quoted name the question does not give, or a naming verb
-        names = [*QUOTED.findall(text), *_LATIN_NAME.findall(text)]
-        quoted = [q for q in names if fold(q) not in fold(question)]
-        return bool(quoted) or bool(_NAMING.search(fold(text)))
-    if kind == "percent":
-        return bool(_PERCENT.search(folded)) and bool(_new_numbers(text, question))
-    if kind == "date":
-        asked = {y.be for y in years_in(question)}
-        dated = any(m in text for m in MONTHS) or any(y.be not in asked for y in years_in(text))
-        return dated or bool(_CLOCK.search(folded))
+    return _GIVES[kind](text, question)
+
+
+def _gives_name(text: str, question: str) -> bool:
+    """A quoted or Latin-capital name the question does not give, or a naming verb."""
+    names = [*QUOTED.findall(text), *_LATIN_NAME.findall(text)]
+    return any(fold(n) not in fold(question) for n in names) or bool(_NAMING.search(fold(text)))
+
+
+def _gives_place(text: str, question: str) -> bool:
+    """A place the question does not name: a province or region, or one after a marker."""
+    given = fold(question)
+    named = [
+        n
+        for n in _PLACE_NAME.findall(fold(text))
+        if n not in given and not n.startswith(_NOT_NAMES) and not places_in(n)
+    ]
+    return bool(named) or bool(places_in(text) - places_in(question))
+
+
+def _gives_percent(text: str, question: str) -> bool:
+    """A percentage the question does not give."""
+    return bool(_PERCENT.search(fold_digits(text))) and bool(_new_numbers(text, question))
+
+
+def _gives_date(text: str, question: str) -> bool:
+    """A month, a year the question does not ask about, or a clock time."""
+    asked = {y.be for y in years_in(question)}
+    dated = any(m in text for m in MONTHS) or any(y.be not in asked for y in years_in(text))
+    return dated or bool(_CLOCK.search(fold_digits(text)))
+
+
+def _gives_count(text: str, question: str) -> bool:
+    """A number the question does not give, in the measure it counts in (if any)."""
     return bool(_new_numbers(text, question)) and gives_measure(asked_measure(question), text)
+
+
+_GIVES: dict[Figure, Callable[[str, str], bool]] = {
+    "count": _gives_count,
+    "percent": _gives_percent,
+    "date": _gives_date,
+    "name": _gives_name,
+    "place": _gives_place,
+}
