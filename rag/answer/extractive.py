@@ -56,7 +56,7 @@ from rag.answer.terms import Terms, coverage, evidence_terms, matches
 from rag.answer.units import PARAMS, Params, Scored, Unit, is_heading, lead_end, opens
 from rag.data import Answer, Hit
 from rag.index.embedding import Embeddings, cosines
-from rag.thai.asks import Figure, asked_figure, gives_figure
+from rag.thai.asks import asked_figure, gives_figure
 from rag.thai.match import is_mostly_thai
 
 logger = logging.getLogger(__name__)
@@ -215,11 +215,6 @@ def evidence(best: Scored, params: Params = PARAMS) -> float:
     return score * (1.0 - params.number_penalty) if best.numbers < 1.0 else score
 
 
-def _gives(kind: Figure, text: str, question: str) -> bool:
-    """:func:`rag.thai.asks.gives_figure` with the text first, for :func:`functools.partial`."""
-    return gives_figure(kind, text, question)
-
-
 def _plain_best(scored: Sequence[Scored], question: str, params: Params) -> Scored:
     """The best unit without the figure bonus and the heading penalty.
 
@@ -284,7 +279,7 @@ def extract(
         logger.info("refused: evidence %.3f < %.3f", confidence, threshold)
         return Answer(REFUSAL, closest_sources(scored, services.source_of), confidence, True)
     kind = asked_figure(query)
-    gives = None if kind is None else functools.partial(_gives, kind, question=query)
+    gives = None if kind is None else functools.partial(gives_figure, kind, question=query)
     text, citations = compose(choose(scored, budget, params, gives), budget, services.source_of)
     heads = [s.unit.text for s in scored if opens(s.unit, scored[0].unit.hit.chunk.doc_id)]
     unmet = gap(query, "\n".join([window(scored[0]), *heads, *(c.quote for c in citations)]))
