@@ -226,3 +226,9 @@ def test_a_unit_that_refers_back_brings_the_sentence_it_refers_to() -> None:
     assert [c.unit for c in choose(ranked, 300, Params())][:2] == [referring, named]
     text, _ = compose(choose(ranked, 300, Params()), 300)
     assert text.startswith("สสส. ได้รับรางวัล Nelson Mandela")  # in document order
+
+
+def test_a_range_of_years_in_a_question_is_two_terms() -> None:
+    terms = query_terms("ช่วง 10 ปี (2557-2566) มีผู้เสียชีวิตจากการจมน้ำกี่คน")
+    assert "2557" in terms and "2566" in terms and "2557-2566" not in terms
+    assert matches("2557", "ในช่วงปี 2557 - 2566 พบผู้เสียชีวิต 36,503 คน")

@@ -42,6 +42,7 @@ Terms = Mapping[str, float]
 ALTERNATIVES = "|"  # joins the spellings of one glossary term
 
 _WORDS = re.compile(r"[A-Za-z][A-Za-z0-9]*")
+_RANGE = re.compile(r"(?<=\d)[-–](?=\d)")  # a range of numbers, split into its ends
 _DF_CACHE: weakref.WeakKeyDictionary[ThaiBM25, tuple[int, Counter[str]]] = (
     weakref.WeakKeyDictionary()
 )
@@ -67,14 +68,16 @@ def query_terms(question: str, glossary: Glossary | None = None) -> list[str]:
     True
     >>> query_terms("the rate of village health volunteers in 2024", g)
     ['อัตรา|rate', 'อสม|village health volunteers', '2024']
+    >>> query_terms("ช่วงปี 2557-2566 มีผู้เสียชีวิตกี่คน")[:3]  # passages write "2557 - 2566"
+    ['ช่วง', 'ปี', '2557']
     """
     out: list[str] = []
     short = short_years(question)  # ปี 67: the passages say 2567
     for token in search_tokens(question):
-        tok = short.get(token, token)
-        if is_question_word(tok) or (len(tok) == 1 and not tok.isdigit()) or tok in out:
-            continue
-        out.append(tok)
+        for tok in _RANGE.split(short.get(token, token)):  # 2557-2566: each end
+            if is_question_word(tok) or (len(tok) == 1 and not tok.isdigit()) or tok in out:
+                continue
+            out.append(tok)
     if glossary is None or is_mostly_thai(question):
         return out
     for group in glossary.mentioned(question):
