@@ -153,9 +153,9 @@ def test_the_evidence_is_judged_on_the_best_unit_without_the_figure_bonus() -> N
     text = "โปโลเนียได้แชมป์ลีกสูงสุด ต่อมาในปี 2543 มีผู้ชม 12,000 คน"
     hit = Hit(Chunk("c1", "d1", 1, 0, len(text), text), "โปโลเนีย", 0.5, "both")
     matching = Scored(Unit(hit, 0, 0, 0, 26), 0.9, 0.9, 0.9, 3.0)
-    with_figure = Scored(Unit(hit, 0, 1, 27, len(text)), 0.8, 0.2, 0.9, 3.0 + 0.1)
-    question = "โปโลเนียได้แชมป์ลีกสูงสุดกี่คน"  # the unit with the figure counts people
-    assert _plain_best([with_figure, matching], question, PARAMS) is matching
+    bonus = PARAMS.w_figure  # the unit with the figure counts people, as the question
+    with_figure = Scored(Unit(hit, 0, 1, 27, len(text)), 0.8, 0.2, 0.9, 3.0 + 0.1, bonus=bonus)
+    assert _plain_best([with_figure, matching]) is matching
     assert evidence(matching) > evidence(with_figure)
 
 

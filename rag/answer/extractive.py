@@ -194,7 +194,7 @@ def score_units(
             + params.w_rank / (1.0 + unit.rank)
             + params.w_numbers * numbers[cid]
         )
-        scored.append(Scored(unit, sim, cover, passage_cover[cid], score, numbers[cid]))
+        scored.append(Scored(unit, sim, cover, passage_cover[cid], score, numbers[cid], bonus))
     return sorted(scored, key=lambda s: -s.score)
 
 
@@ -215,19 +215,13 @@ def evidence(best: Scored, params: Params = PARAMS) -> float:
     return score * (1.0 - params.number_penalty) if best.numbers < 1.0 else score
 
 
-def _plain_best(scored: Sequence[Scored], question: str, params: Params) -> Scored:
-    """The best unit without the figure bonus and the heading penalty.
+def _plain_best(scored: Sequence[Scored]) -> Scored:
+    """The best unit without its bonus (the figure bonus and the heading penalty).
 
     They choose which sentence opens the answer; whether the documents answer at
     all is judged on the unit that matches the question best, a heading included.
     """
-    kind = asked_figure(question)
-
-    def plain(s: Scored) -> float:
-        figure = kind is not None and gives_figure(kind, s.unit.text, question)
-        return s.score - params.w_figure * figure + params.w_heading * is_heading(s.unit, params)
-
-    return max(scored, key=plain)
+    return max(scored, key=lambda s: s.score - s.bonus)
 
 
 def extract(
@@ -271,9 +265,7 @@ def extract(
 
     if not scored:
         return Answer(REFUSAL, (), 0.0, True)
-    confidence = round(
-        max(evidence(scored[0], params), evidence(_plain_best(scored, query, params), params)), 4
-    )
+    confidence = round(max(evidence(scored[0], params), evidence(_plain_best(scored), params)), 4)
     threshold = settings.refuse_threshold
     if confidence < threshold:
         logger.info("refused: evidence %.3f < %.3f", confidence, threshold)

@@ -119,6 +119,8 @@ class Scored:
         score: The combined score that ranks units.
         numbers: Share of the question's numbers found in the unit's chunk (1.0
             when the question has none).
+        bonus: The part of ``score`` that chooses the opening sentence and says
+            nothing of the evidence: the figure bonus minus the heading penalty.
     """
 
     unit: Unit
@@ -127,6 +129,7 @@ class Scored:
     passage_cover: float
     score: float
     numbers: float = 1.0
+    bonus: float = 0.0
 
 
 def heading_like(text: str, title: str, params: Params = PARAMS) -> bool:
@@ -157,9 +160,9 @@ def lead_end(text: str, start: int, end: int, title: str, params: Params = PARAM
         stop = text.find("\n", at, end)
         stop = end if stop < 0 else stop
         line = text[at:stop].strip()
-        if line and not heading_like(line, title, params) and len(line) > FILLER:
-            break
-        if line and len(line) > FILLER:
+        if len(line) > FILLER:  # shorter lines go with the heading either way
+            if not heading_like(line, title, params):
+                break
             cut = stop
         at = stop + 1
     return cut if cut < end else start
