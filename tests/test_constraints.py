@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from rag.answer.constraints import gap, measure_gap, place_gap, year_gap
-from rag.answer.terms import evidence_terms, query_terms
 from rag.data import Chunk
 from rag.index.bm25 import ThaiBM25
+from rag.search.terms import evidence_terms, query_terms
 from rag.thai.asks import asked_figure, gives_figure
 from rag.thai.glossary import Glossary
 from rag.thai.measures import asked_measure, gives_measure

@@ -11,9 +11,9 @@ from hypothesis import strategies as st
 from rag.answer.compose import choose, compose
 from rag.answer.cuts import unit_spans
 from rag.answer.extractive import Params, Scored, Unit, collect_units, evidence
-from rag.answer.terms import coverage, idf_weights, matches, query_terms
 from rag.data import Chunk, Hit, chunk_id
 from rag.index.bm25 import ThaiBM25
+from rag.search.terms import coverage, idf_weights, matches, query_terms
 
 PAGE = (
     "สสส. ก่อตั้งขึ้นเมื่อปี 2544 ตามพระราชบัญญัติกองทุนสนับสนุนการสร้างเสริมสุขภาพ "

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from rag.answer.terms import ALTERNATIVES, matches, query_terms
 from rag.config import Config
 from rag.errors import ConfigError
 from rag.search.settings import RetrievalSettings
+from rag.search.terms import ALTERNATIVES, matches, query_terms
 from rag.thai.glossary import Glossary, spelling_in
 
 G = Glossary.parse(

@@ -6,10 +6,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from rag.answer.ask import answer
-from rag.answer.terms import matches
 from rag.answer.year_flag import flag_year
 from rag.data import Answer, Citation
 from rag.index.index import Index
+from rag.search.terms import matches
 from rag.thai.years import BE_OFFSET, expand_years, to_be, year_equivalents, years_in
 from tests.test_answer import qa_dir, qa_index  # noqa: F401  (fixtures)
 

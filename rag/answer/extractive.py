@@ -11,7 +11,7 @@ spaces, crumbs joined to the next unit). A unit's score adds, with the weights o
   ``AnswerSettings.embed_units`` most promising units of a question are embedded
   (:func:`score_units`), in one batched call: the cost of a cold question is bounded;
 - the IDF-weighted share of the question's content terms found in the unit
-  (:func:`rag.answer.terms.coverage`), and in its chunk;
+  (:func:`rag.search.terms.coverage`), and in its chunk;
 - the share of the question's numbers (years, figures) found in its chunk;
 - ``1 / (1 + rank)`` of its chunk in the retrieved list;
 - a bonus when it gives the kind of figure the question asks for, and a penalty
@@ -52,10 +52,10 @@ from rag.answer.cuts import unit_spans
 from rag.answer.prompts import QUOTED_IN_THAI, REFUSAL
 from rag.answer.services import Services
 from rag.answer.settings import AnswerSettings
-from rag.answer.terms import Terms, coverage, evidence_terms, matches
 from rag.answer.units import PARAMS, Params, Scored, Unit, is_heading, lead_end, opens
 from rag.data import Answer, Hit
 from rag.index.embedding import Embeddings, cosines
+from rag.search.terms import Terms, coverage, evidence_terms, matches
 from rag.thai.asks import asked_figure, gives_figure
 from rag.thai.match import is_mostly_thai
 

@@ -24,10 +24,10 @@ from dataclasses import dataclass
 
 from rag.answer.claims import split_at_markers
 from rag.answer.settings import LlmSettings
-from rag.answer.terms import query_terms
 from rag.data import Hit, Turn
 from rag.errors import BackendError
 from rag.index.bm25 import ThaiBM25
+from rag.search.terms import query_terms
 from rag.thai.match import search_tokens
 
 logger = logging.getLogger(__name__)

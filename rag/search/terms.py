@@ -1,7 +1,8 @@
-"""Question terms and their IDF weights, for matching answers to questions.
+"""Question terms and their IDF weights, for matching passages and answers to questions.
 
-The extractive answerer (:mod:`rag.answer.extractive`) and the follow-up rule
-(:mod:`rag.answer.followup`) need the *content* terms of a question: its
+The coverage rerank of retrieval (:mod:`rag.search.rerank`), the extractive answerer
+(:mod:`rag.answer.extractive`) and the follow-up rule (:mod:`rag.answer.followup`)
+need the *content* terms of a question: its
 :func:`rag.thai.match.search_tokens` without Thai and English question words and
 polite particles (:func:`rag.thai.match.is_question_word`), which never occur in the
 answer. Terms are weighted by their
