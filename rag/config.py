@@ -59,6 +59,9 @@ class Config:
         fusion: ``weighted`` (min-max normalised scores) or ``rrf`` (reciprocal rank
             fusion). Chosen by the XQuAD-th sweep in ``eval/reports/retrieval.md``.
         rrf_k: The RRF constant.
+        rerank_coverage: Share of the best fused score a passage gains for holding all
+            the question's terms (:mod:`rag.search.rerank`); 0 turns the rerank off.
+        rerank_title: How much a term counts there when only the document's title holds it.
         bm25_weight: Weight of the BM25 list in fusion.
         dense_weight: Weight of the dense list in fusion.
         answer_max_chars: Length budget of an extractive answer.
@@ -136,6 +139,8 @@ class Config:
     rrf_k: float = 60.0
     bm25_weight: float = 0.6
     dense_weight: float = 0.4
+    rerank_coverage: float = 0.55
+    rerank_title: float = 0.5
     answer_max_chars: int = 300
     refuse_threshold: float = 0.42
     answer_embed_units: int = 32
@@ -185,7 +190,7 @@ _POSITIVE = (
 )
 _NOT_NEGATIVE = (
     *("feedback_retention_days", "answer_workers", "ask_per_minute", "ask_burst", "workers"),
-    "answer_embed_units",
+    *("answer_embed_units", "rerank_coverage", "rerank_title"),
 )
 
 

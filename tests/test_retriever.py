@@ -19,7 +19,7 @@ from rag.thai.glossary import Glossary
 from rag.thai.match import search_tokens, text_key
 
 # the retriever as these tests were tuned: RRF over equal weights
-RRF = RetrievalSettings("hybrid", 5, 50, "rrf", 60.0, (1.0, 1.0), Glossary())
+RRF = RetrievalSettings("hybrid", 5, 50, "rrf", 60.0, (1.0, 1.0), 0.0, 0.0, Glossary())
 
 # (doc_id, file_type, title, text)
 DOCS = [

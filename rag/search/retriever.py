@@ -2,8 +2,10 @@
 
 Each retriever returns its ``candidates`` best chunks (filters applied before
 its top-k); the lists are fused as the :class:`~rag.search.settings.RetrievalSettings`
-say (:mod:`rag.search.fusion`), and near-duplicate passages are dropped so the same
-text posted under two documents does not take two of the ``k`` places.
+say (:mod:`rag.search.fusion`), the head of the fused list is reordered by how much
+of the question each chunk holds (:mod:`rag.search.rerank`), and near-duplicate
+passages are dropped so the same text posted under two documents does not take two
+of the ``k`` places.
 
 :class:`HybridRetriever` is a llama-index ``BaseRetriever`` (``retrieve`` gives
 ``NodeWithScore`` objects) and has :meth:`HybridRetriever.search` for our
@@ -27,7 +29,9 @@ from rag.index.bm25 import ThaiBM25
 from rag.index.filters import Where
 from rag.index.vectors import VectorStore
 from rag.search.fusion import Ranked, fuse
+from rag.search.rerank import rerank
 from rag.search.settings import RetrievalSettings
+from rag.search.terms import evidence_terms
 from rag.thai.match import cached_search_tokens, is_mostly_thai, text_key
 from rag.thai.years import expand_years
 
@@ -151,7 +155,8 @@ class HybridRetriever(BaseRetriever):
 
         Returns:
             Hits, best first. ``score`` is the fused score in hybrid mode and the
-            retriever's own score (BM25 or cosine similarity) in a single mode;
+            retriever's own score (BM25 or cosine similarity) in a single mode, plus
+            the coverage gain (:func:`rag.search.rerank.rerank`);
             ``via`` says which lists held the chunk and ``rank_*`` its 1-based rank there.
         """
         k = self.settings.k if k is None else k
@@ -163,6 +168,9 @@ class HybridRetriever(BaseRetriever):
         rank_bm25 = {cid: rank for rank, (cid, _) in enumerate(sparse, start=1)}
         rank_dense = {cid: rank for rank, (cid, _) in enumerate(dense, start=1)}
         found = self.lookup([cid for cid, _ in fused])
+        if self.settings.coverage > 0:
+            terms = evidence_terms(self.bm25, query, self.settings.glossary)
+            fused = rerank(fused, found, terms, self.settings.coverage, self.settings.title_share)
         hits: list[Hit] = []
         seen_keys: set[str] = set()
         seen_tokens: list[frozenset[str]] = []

@@ -36,6 +36,8 @@ class RetrievalSettings:
         fusion: ``rrf`` or ``weighted`` (see :mod:`rag.search.fusion`).
         rrf_k: The RRF constant.
         weights: Weights of the BM25 and the dense list in fusion.
+        coverage: Weight of the coverage rerank (:mod:`rag.search.rerank`; 0: off).
+        title_share: Share of a term's weight that a document title holding it gives.
         glossary: Spellings added to the keyword query (:mod:`rag.thai.glossary`).
 
     Raises:
@@ -48,6 +50,8 @@ class RetrievalSettings:
     fusion: FusionKind
     rrf_k: float
     weights: tuple[float, float]
+    coverage: float
+    title_share: float
     glossary: Glossary
 
     def __post_init__(self) -> None:
@@ -62,7 +66,7 @@ class RetrievalSettings:
 
     @classmethod
     def from_config(cls, cfg: Config) -> RetrievalSettings:
-        """The settings of ``cfg`` (``retrieval_*``, ``fusion``, ``rrf_k``, the weights)."""
+        """The settings of ``cfg``: retrieval, fusion, weights and rerank."""
         return cls(
             mode=cfg.retrieval_mode,
             k=cfg.retrieval_k,
@@ -70,6 +74,8 @@ class RetrievalSettings:
             fusion=cfg.fusion,
             rrf_k=cfg.rrf_k,
             weights=(cfg.bm25_weight, cfg.dense_weight),
+            coverage=cfg.rerank_coverage,
+            title_share=cfg.rerank_title,
             glossary=Glossary.load(Path(cfg.glossary) if cfg.glossary else None),
         )
 
