@@ -38,6 +38,9 @@ def scored(position: int, start: int, end: int, score: float, hit: Hit = HIT) ->
         ("ปรับจาก 50 เป็น 37.5 ไมโครกรัมต่อลูกบาศก์เมตร", False),
         ("ลดลงจาก 18,218 รายในปี 2564", False),
         ("ผลิตชุดความรู้จากเวทีทั้งหมด 42 ชุด", False),  # จาก names a source here
+        ('สิ่งที่เราเรียกว่า "แรงโน้มถ่วง"', False),  # a straight quote that closes
+        ('สิ่งที่เราเรียกว่า "', True),  # and one that opens
+        ("การคูณเลขสองจำนวน", False),  # จำนวน counts after a number word
     ],
 )
 def test_open_endings(text: str, is_open: bool) -> None:
@@ -77,3 +80,16 @@ def test_a_from_figure_is_followed_by_what_it_changed_to() -> None:
     assert rest in chosen
     answer, _ = compose(chosen, 300)
     assert "37.5" in answer
+
+
+def test_a_later_passage_that_stops_mid_clause_is_left_out() -> None:
+    fragment = "ของปั๊มน้ำมันในประเทศลดลงเหลือ"
+    hit = Hit(Chunk("c4", "d4", 1, 0, len(fragment), fragment), "น้ำมัน", 0.4, "both")
+    answer = scored(0, 0, len(OTHER), 1.0, OTHER_HIT)
+    text, citations = compose([answer, scored(0, 0, len(fragment), 0.9, hit)], 300)
+    assert [c.doc_id for c in citations] == ["d2"]
+    assert fragment not in text
+    closed = "ปั๊มน้ำมันในประเทศลดลงเหลือ 20 แห่ง"
+    hit = Hit(Chunk("c5", "d5", 1, 0, len(closed), closed), "น้ำมัน", 0.4, "both")
+    _, citations = compose([answer, scored(0, 0, len(closed), 0.9, hit)], 300)
+    assert [c.doc_id for c in citations] == ["d2", "d5"]  # a closed one stays

@@ -194,6 +194,8 @@ def compose(
         chunk = unit.hit.chunk
         quote = chunk.text[start:full_end]
         quote = quote[: closed_end(quote)]  # a run that stops mid-clause ends before it
+        if pieces and ends_open(quote):
+            continue  # a later passage that still stops mid-clause is a dangling fragment
         marker = f" [{len(citations) + 1}]"
         room = budget - len(" ".join([*pieces, ""])) - len(marker)
         if len(_flat(quote)) > room:

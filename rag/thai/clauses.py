@@ -48,7 +48,9 @@ _OPEN_MARKS = "(:–-—,/[{“\"'‘"
 _FROM_FIGURE = re.compile(
     r"จาก(?:จำนวน|ตัวเลข|ระดับ|ค่า|เดิม)*\s*(?:ร้อยละ\s*)?\d[\d,]*(?:\.\d+)?\s*[^\s\d]{0,12}$"
 )
-_UNITS_AFTER_NUMBERS = frozenset({"ปี", "เดือน"})  # "15 ปี" is closed, "ภายในปี" is not
+# "15 ปี" and "เลขสองจำนวน" (two numbers) are closed; "ภายในปี" and "จำนวน" alone are not
+_UNITS_AFTER_NUMBERS = frozenset({"ปี", "เดือน", "จำนวน"})
+_STRAIGHT_QUOTES = "\"'"  # a straight quote opens or closes; only an unmatched one is open
 _NUMBER_WORDS = frozenset(NUMBER_WORDS)
 
 
@@ -77,11 +79,16 @@ def ends_open(text: str) -> bool:
     (False, True)
     >>> ends_open("เพิ่มขึ้นจากจำนวนตัวเลข 16%"), ends_open("ผลิตจากเวทีทั้งหมด 42 ชุด")
     (True, False)
+    >>> ends_open('เราเรียกว่า "แรงโน้มถ่วง"'), ends_open('เราเรียกว่า "'), ends_open("เลขสองจำนวน")
+    (False, True, False)
     """
     stripped = text.rstrip()
     if not stripped:
         return False
-    if stripped[-1] in _OPEN_MARKS or _FROM_FIGURE.search(fold(stripped[-60:])):
+    last = stripped[-1]
+    if last in _STRAIGHT_QUOTES:
+        return stripped.count(last) % 2 == 1
+    if last in _OPEN_MARKS or _FROM_FIGURE.search(fold(stripped[-60:])):
         return True
     words = last_words(stripped)
     counted = len(words) > 1 and (is_number(words[-2]) or words[-2] in _NUMBER_WORDS)
