@@ -152,6 +152,17 @@ def test_a_long_sentence_keeps_a_number_with_its_measure() -> None:
     assert all(not text[s:e].rstrip()[-1].isdigit() for s, e in spans)  # ... never after a figure
 
 
+def test_a_long_sentence_keeps_a_range_of_days_whole() -> None:
+    text = (  # from a government news article of 10 April 2023
+        'ภายใต้แนวคิด "ชีวิตวิถีใหม่ ขับขี่อย่างปลอดภัย ไร้อุบัติเหตุ" เพื่อให้ประชาชนเดินทางอย่างสุขใจ'
+        "กับชีวิตวิถีใหม่ที่ห่างไกลอุบัติเหตุ โดยได้กำหนดช่วงควบคุมเข้มข้นระหว่างวันที่ 11 - 17 เมษายน 2566 "
+        "มุ่งลด ปัจจัยเสี่ยงอุบัติเหตุทางถนน ด้วยการบังคับใช้กฎหมายอย่างเคร่งครัด"
+    )
+    spans = unit_spans(text, 150, 0)
+    assert len(spans) > 1  # the sentence is cut ...
+    assert any("11 - 17 เมษายน" in text[s:e] for s, e in spans)  # ... not inside the range
+
+
 def test_a_unit_that_repeats_the_title_is_a_heading() -> None:
     from rag.answer.units import is_heading
 

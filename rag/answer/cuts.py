@@ -17,6 +17,7 @@ from rag.thai.segment import is_line_wrap, is_thai, sentence_spans, word_spans
 from rag.thai.years import MONTHS
 
 _SPACE_RUNS = re.compile(r"\S+")
+_RANGE = re.compile(r"\d\s*[-–]\s*\d")  # "11 - 17 เมษายน": one figure
 _MONTHS = tuple(MONTHS)
 
 
@@ -25,7 +26,8 @@ def _gap_cost(text: str, left: int, right: int, depth: int) -> int:
 
     0 at a space (Thai marks clauses with one); 2 at a bare line break between
     Thai letters or inside an unspaced run (PDF text wraps lines between words,
-    where the source had no space); 3 inside parentheses; 1 between a number and
+    where the source had no space) and inside a range of numbers ("11 - 17");
+    3 inside parentheses; 1 between a number and
     the Thai word after it, its measure ("10 คน"), which a cut there would lose,
     between a month and its year, and after a word that opens what follows
     (:func:`rag.thai.clauses.ends_open`).
@@ -35,6 +37,8 @@ def _gap_cost(text: str, left: int, right: int, depth: int) -> int:
     if depth > 0:
         return 3
     if right - left == 1 and is_line_wrap(text, left):
+        return 2
+    if _RANGE.search(text[max(0, left - 3) : left] + " " + text[right : right + 3]):
         return 2
     if text[left - 1 : left].isdigit() and is_thai(text[right : right + 1]):
         return 1
