@@ -40,6 +40,7 @@ def scored(position: int, start: int, end: int, score: float, hit: Hit = HIT) ->
         ("ผลิตชุดความรู้จากเวทีทั้งหมด 42 ชุด", False),  # จาก names a source here
         ('สิ่งที่เราเรียกว่า "แรงโน้มถ่วง"', False),  # a straight quote that closes
         ('สิ่งที่เราเรียกว่า "', True),  # and one that opens
+        ('ยังไม่เพียงพอสำหรับการลดความยากจน"', False),  # closes a quotation begun before it
         ("การคูณเลขสองจำนวน", False),  # จำนวน counts after a number word
     ],
 )

@@ -50,7 +50,7 @@ _FROM_FIGURE = re.compile(
 )
 # "15 ปี" and "เลขสองจำนวน" (two numbers) are closed; "ภายในปี" and "จำนวน" alone are not
 _UNITS_AFTER_NUMBERS = frozenset({"ปี", "เดือน", "จำนวน"})
-_STRAIGHT_QUOTES = "\"'"  # a straight quote opens or closes; only an unmatched one is open
+_STRAIGHT_QUOTES = "\"'"  # opens after a space, closes right after a word
 _NUMBER_WORDS = frozenset(NUMBER_WORDS)
 
 
@@ -81,13 +81,15 @@ def ends_open(text: str) -> bool:
     (True, False)
     >>> ends_open('เราเรียกว่า "แรงโน้มถ่วง"'), ends_open('เราเรียกว่า "'), ends_open("เลขสองจำนวน")
     (False, True, False)
+    >>> ends_open('ยังไม่เพียงพอสำหรับการลดความยากจน"')  # closes a quotation begun before
+    False
     """
     stripped = text.rstrip()
     if not stripped:
         return False
     last = stripped[-1]
     if last in _STRAIGHT_QUOTES:
-        return stripped.count(last) % 2 == 1
+        return len(stripped) == 1 or stripped[-2].isspace()
     if last in _OPEN_MARKS or _FROM_FIGURE.search(fold(stripped[-60:])):
         return True
     words = last_words(stripped)
