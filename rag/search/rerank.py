@@ -15,7 +15,7 @@ every chunk of its document, since a headline names the event that the body's
 chunks then describe without repeating it.
 
 The weights were chosen on the odd-numbered questions of thaihealth-news and
-XQuAD-th and checked on the even ones (``eval/reports/retrieval.md``).
+XQuAD-th and checked on the even ones (``eval/bench_rerank.py``, ``eval/reports/rerank.md``).
 """
 
 from __future__ import annotations
