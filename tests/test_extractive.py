@@ -239,6 +239,33 @@ def test_a_unit_that_refers_back_brings_the_sentence_it_refers_to() -> None:
     assert text.startswith("สสส. ได้รับรางวัล Nelson Mandela")  # in document order
 
 
+def test_a_unit_that_starts_with_its_predicate_brings_its_subject() -> None:
+    """ "…คณะรัฐมนตรี | อนุมัติร่าง…": who approved is at the end of the unit before."""
+    page = (
+        "ในการประชุมเมื่อวันที่ 9 กรกฎาคม 2567 คณะรัฐมนตรี "
+        "อนุมัติร่างกฎกระทรวงควบคุมผลิตภัณฑ์ยาสูบตามที่กระทรวงสาธารณสุขเสนอ"
+    )
+    hit = make_hit("d1", 0, len(page), page)
+    cut = page.index(" อนุมัติ")
+    subject, predicate = Unit(hit, 0, 0, 0, cut), Unit(hit, 0, 1, cut + 1, len(page))
+    other, far = collect_units([make_hit("d2", 0, len(PAGE))], Params(max_unit=120, min_unit=0))[:2]
+    ranked = [scored(predicate, 1.0), scored(other, 0.98), scored(far, 0.5), scored(subject, 0.45)]
+    assert [c.unit for c in choose(ranked, 300, Params())][:2] == [predicate, subject]
+    text, _ = compose(choose(ranked, 300, Params()), 300)
+    assert "คณะรัฐมนตรี อนุมัติ" in text
+
+
+def test_a_finished_clause_before_a_predicate_is_not_pulled_in() -> None:
+    """Thai drops a known subject: a unit before that ends on a verb is not its subject."""
+    page = "การประชุมเสร็จสิ้นลงด้วยดี อนุมัติร่างกฎกระทรวงควบคุมผลิตภัณฑ์ยาสูบตามที่เสนอ"
+    hit = make_hit("d1", 0, len(page), page)
+    cut = page.index(" อนุมัติ")
+    before, predicate = Unit(hit, 0, 0, 0, cut), Unit(hit, 0, 1, cut + 1, len(page))
+    other, far = collect_units([make_hit("d2", 0, len(PAGE))], Params(max_unit=120, min_unit=0))[:2]
+    ranked = [scored(predicate, 1.0), scored(other, 0.98), scored(far, 0.5), scored(before, 0.45)]
+    assert [c.unit for c in choose(ranked, 300, Params())][1] == other
+
+
 def test_a_range_of_years_in_a_question_is_two_terms() -> None:
     terms = query_terms("ช่วง 10 ปี (2557-2566) มีผู้เสียชีวิตจากการจมน้ำกี่คน")
     assert "2557" in terms and "2566" in terms and "2557-2566" not in terms

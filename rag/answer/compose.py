@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from rag.answer.units import Params, Scored, Unit
 from rag.data import Citation
 from rag.search.retriever import jaccard
-from rag.thai.clauses import closed_end, ends_open
+from rag.thai.clauses import closed_end, ends_on_noun, ends_open, starts_open
 from rag.thai.match import cached_search_tokens, text_key
 
 CLOSEST_SOURCES = 3
@@ -44,7 +44,10 @@ def choose(
     that gives it: the answer does not stop just before the figure its sentence
     introduces ("…โดยในปีเดียวกันประเทศไทย", then "มีผู้ป่วย 28,503 ราย"). A chosen
     unit that refers back (:data:`BACK_REFERENCES`: "ได้รับรางวัลดังกล่าว") is joined,
-    when it fits, by the unit before it, which names what it refers to. Any
+    when it fits, by the unit before it, which names what it refers to; so is a
+    chosen unit that starts with a predicate (:func:`rag.thai.clauses.starts_open`:
+    "ตัดสินให้…") by the unit before it when that one ends on a noun, its subject
+    (:func:`rag.thai.clauses.ends_on_noun`: "…ศาลสูงสุดของสหรัฐอเมริกา"). Any
     other candidate must reach ``best - keep_ratio * spread`` (``spread`` = best
     minus median score), fit the budget, and not repeat a chosen unit (same
     normalised text or token Jaccard >= 0.7).
@@ -79,19 +82,19 @@ def choose(
                 if (c.unit.hit.chunk.chunk_id, c.unit.position - 1) in placed and gives(c.unit.text)
             }
 
-        back = {(c.unit.hit.chunk.chunk_id, c.unit.position) for c in chosen if _refers_back(c)}
+        needed = _needed_before(chosen, pool)
 
         def adjusted(
             c: Scored,
             placed: set[tuple[str, int]] = placed,
             open_ends: set[tuple[str, int]] = open_ends,
-            back: set[tuple[str, int]] = back,
+            needed: set[tuple[str, int]] = needed,
         ) -> float:
             cid, pos = c.unit.hit.chunk.chunk_id, c.unit.position
             if (cid, pos - 1) in open_ends:
                 return c.score + CONTINUES  # the rest of a clause a chosen unit opened
-            if (cid, pos + 1) in back:
-                return c.score + CONTINUES  # what "ดังกล่าว" in a chosen unit refers to
+            if (cid, pos) in needed:
+                return c.score + CONTINUES  # what a chosen unit refers to, or its subject
             if (cid, pos - 1) in placed:
                 return c.score + params.neighbour_bonus + params.next_bonus
             if (cid, pos + 1) in placed:
@@ -131,6 +134,20 @@ BACK_REFERENCES = ("ดังกล่าว", "เหล่านี้", "เ�
 def _refers_back(s: Scored) -> bool:
     """Whether a unit names something only by referring back to the sentence before it."""
     return any(word in s.unit.text for word in BACK_REFERENCES)
+
+
+def _needed_before(chosen: Sequence[Scored], pool: Sequence[Scored]) -> set[tuple[str, int]]:
+    """Units that a chosen unit cannot be read without: the one just before it.
+
+    When the chosen unit refers back ("รางวัลดังกล่าว"), or starts with a predicate
+    (``ตัดสินให้…``) and the unit before ends on a noun, its subject.
+    """
+    back = {(c.unit.hit.chunk.chunk_id, c.unit.position - 1) for c in chosen if _refers_back(c)}
+    headless = {
+        (c.unit.hit.chunk.chunk_id, c.unit.position - 1) for c in chosen if starts_open(c.unit.text)
+    }
+    keys = {(c.unit.hit.chunk.chunk_id, c.unit.position): c for c in pool}
+    return back | {k for k in headless if k in keys and ends_on_noun(keys[k].unit.text)}
 
 
 def _open(s: Scored) -> bool:

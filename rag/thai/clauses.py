@@ -8,6 +8,10 @@ it introduces (``…ลดลงจากร้อยละ``); so does one that
 from (``…ปรับจาก 50``) before what it changed to. :func:`ends_open` is that rule; the answer
 units are cut and checked with it.
 
+A space may also sit between a subject and its predicate ("ในปี 1943
+ศาลสูงสุดของสหรัฐอเมริกา ตัดสินให้…"): the text after it starts with a verb and
+names who acted only in the text before (:func:`starts_open`, :func:`ends_on_noun`).
+
 >>> ends_open("อัตราการสูบบุหรี่ลดลงจากร้อยละ")
 True
 >>> ends_open("อัตราการสูบบุหรี่ลดลงจากร้อยละ 19.1 เหลือร้อยละ 16.9")
@@ -17,9 +21,10 @@ False
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from rag.thai.match import NUMBER_WORDS, fold, is_number
-from rag.thai.segment import word_tokenize
+from rag.thai.segment import pos_tags, word_tokenize
 
 # Words after which a clause goes on: figure and quantity introducers, prepositions,
 # conjunctions and relative words. A clause does not end on them.
@@ -123,3 +128,44 @@ def closed_end(text: str, max_trim: float = 0.4) -> int:
         end = len(text[:space].rstrip())
         if end and not ends_open(text[:end]):
             return end
+
+
+# ORCHID tags of a word that continues a clause: verbs, auxiliaries, a relative pronoun.
+_PREDICATE_TAGS = frozenset({"VACT", "VSTA", "XVBM", "XVAM", "XVMM", "PREL"})
+_NOUN_TAGS = frozenset({"NCMN", "NPRP", "NCNM", "NLBL", "NTTL", "NONM"})
+_LINKS = frozenset({"ซึ่ง", "คือ"})  # tagged as conjunction or verb; both need what went before
+
+
+@lru_cache(maxsize=8192)
+def starts_open(text: str) -> bool:
+    """Whether ``text`` starts inside a clause: with a predicate whose subject came before.
+
+    A verb, an auxiliary or a relative word (``ซึ่ง``, ``ที่``, ``คือ``) opens it.
+
+    >>> starts_open("ตัดสินให้สิทธิบัตรมีผลใช้ได้ดังเดิม"), starts_open("คือนักศึกษาอีกคนหนึ่ง")
+    (True, True)
+    >>> starts_open("ศาลสูงสุดตัดสินให้สิทธิบัตรมีผล"), starts_open("2,060 คน"), starts_open("")
+    (False, False, False)
+    """
+    words = [w for w in word_tokenize(fold(text.lstrip()[:40])) if w.strip()][:3]
+    if not words or not words[0][0].isalpha():
+        return False
+    return words[0] in _LINKS or pos_tags(words)[0] in _PREDICATE_TAGS
+
+
+@lru_cache(maxsize=8192)
+def ends_on_noun(text: str) -> bool:
+    """Whether ``text`` ends on a noun or a parenthesis: a subject, not a finished clause.
+
+    >>> ends_on_noun("ในปี 1943 ศาลสูงสุดของสหรัฐอเมริกา"), ends_on_noun("ฌอง โคแวง (จอห์น คาลวิน)")
+    (True, True)
+    >>> ends_on_noun("พวกเขาก็เอาชนะได้สำเร็จ"), ends_on_noun("มีผู้บาดเจ็บ 2,060"), ends_on_noun("")
+    (False, False, False)
+    """
+    tail = fold(text.rstrip())[-40:]
+    if tail.endswith(")"):
+        return True
+    words = [w for w in word_tokenize(tail) if w.strip()][-3:]
+    if not words or words[-1][-1].isdigit():
+        return False
+    return pos_tags(words)[-1] in _NOUN_TAGS

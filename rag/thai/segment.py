@@ -1,8 +1,8 @@
 r"""Thai segmentation: sentences, words, syllables and PDF line wraps.
 
 The pythainlp tokenizers are loaded once, lazily, and only offline engines are
-used (``newmm`` words, ``crfcut`` sentences, ``dict`` syllables); their data
-ships inside the pythainlp wheel.
+used (``newmm`` words, ``crfcut`` sentences, ``dict`` syllables, the ``perceptron``
+part-of-speech tagger trained on ORCHID); their data ships inside the pythainlp wheel.
 
 >>> word_tokenize("สสส.สนับสนุนการออกกำลังกาย")
 ['สสส.', 'สนับสนุน', 'การออกกำลังกาย']
@@ -182,3 +182,22 @@ def syllable_tokenize(text: str) -> list[str]:
     ['สูบ', 'บุ', 'หรี่']
     """
     return list(_syllable_tokenize_fn()(text, engine="dict"))
+
+
+@lru_cache(maxsize=1)
+def _pos_tag_fn():  # type: ignore[no-untyped-def]
+    from pythainlp.tag import pos_tag
+
+    return pos_tag
+
+
+def pos_tags(words: list[str]) -> list[str]:
+    """ORCHID part-of-speech tags of ``words`` (pythainlp's offline ``perceptron`` tagger).
+
+    ``VACT``/``VSTA`` are verbs, ``NCMN``/``NPRP`` common and proper nouns,
+    ``PREL`` a relative pronoun, ``RPRE`` a preposition.
+
+    >>> pos_tags(["ศาลสูงสุด", "ตัดสิน", "ให้"])
+    ['NPRP', 'VACT', 'JSBR']
+    """
+    return [tag for _, tag in _pos_tag_fn()(words, engine="perceptron", corpus="orchid")]
