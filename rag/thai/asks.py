@@ -70,6 +70,10 @@ _NAMING = re.compile(r"ชื่อว่า|ภายใต้ชื่อ|เ�
 _COUNT_ASK = re.compile(
     r"(?<!เ)กี่(?!ยว)|เท่า\s*(ไร|ไหร่|ใด)|\bhow\s+(many|much|long|old)\b|เปลี่ยน(แปลง)?\s*(ไป)?\s*อย่างไร"
 )
+# A year after its marker, any era and century: "ปี 1349", "ค.ศ. 800", "ศตวรรษที่ 19".
+_MARKED_YEAR = re.compile(
+    r"(?:ปี|ค\.\s?ศ\.|พ\.\s?ศ\.|ทศวรรษ(?:ที่)?|ศตวรรษ(?:ที่)?)\s*(\d{1,4})(?![\d,.]\d)"
+)
 _CLOCK = re.compile(r"\b\d{1,2}[.:]\d{2}\s*(น\.|นาฬิกา|[–-]\s*\d{1,2}[.:]\d{2})")
 
 _NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
@@ -159,10 +163,20 @@ def _gives_percent(text: str, question: str) -> bool:
 
 
 def _gives_date(text: str, question: str) -> bool:
-    """A month, a year the question does not ask about, or a clock time."""
+    """A month, a year the question does not ask about, or a clock time.
+
+    A year before 1800 needs its marker (``ปี 1349``, ``ศตวรรษที่ 19``).
+
+    >>> _gives_date("ไปถึงอังกฤษในฤดูใบไม้ผลิปี 1349", "ระบาดไปถึงอังกฤษเมื่อใด")
+    True
+    >>> _gives_date("ผู้ป่วยอายุ 15 ปี จำนวน 1349 คน", "ระบาดไปถึงอังกฤษเมื่อใด")
+    False
+    """
     asked = {y.be for y in years_in(question)}
     dated = any(m in text for m in MONTHS) or any(y.be not in asked for y in years_in(text))
-    return dated or bool(_CLOCK.search(fold_digits(text)))
+    given = set(_NUMBER.findall(fold_digits(question)))
+    marked = any(n not in given for n in _MARKED_YEAR.findall(fold_digits(text)))
+    return dated or marked or bool(_CLOCK.search(fold_digits(text)))
 
 
 def _gives_count(text: str, question: str) -> bool:
