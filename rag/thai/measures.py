@@ -92,6 +92,7 @@ _ENGLISH_MEASURE: dict[str, str] = {
     **dict.fromkeys(("baht",), "บาท"),
 }
 _ENGLISH_ASK = re.compile(r"\bhow\s+(?:many|much|long|heavy|old)\s+(?:\w+\s+)?")
+_METRIC_PREFIX = r"(?:กิกะ|เมกะ|กิโล|เซนติ|มิลลิ|ไมโคร|นาโน)?"  # 1.5 กิกะตัน is in ตัน
 _MAGNITUDE = re.compile(r"^(?:ล้าน|แสน|หมื่น|พัน|ร้อย)+")  # กี่ล้านเม็ด counts in เม็ด
 _HOW_MUCH = re.compile(r"เท่า\s*(ไร|ไหร่|ใด)|\bhow\s+much\b")
 _MONEY_WORDS = (
@@ -193,11 +194,13 @@ def gives_measure(words: Iterable[str] | None, text: str) -> bool:
     (False, True)
     >>> gives_measure(asked_measure("งบเท่าไร"), "ได้เงินสด 5 ล้านดอลลาร์")
     True
+    >>> gives_measure({"ตัน"}, "ดูดซับไว้ราว 1.5 กิกะตัน")  # a metric prefix keeps the measure
+    True
     """
     if words is None:
         return True
     measures = sorted(words, key=len, reverse=True)
-    pattern = rf"{_AMOUNT}\s*(?:{'|'.join(map(re.escape, measures))})"
+    pattern = rf"{_AMOUNT}\s*{_METRIC_PREFIX}(?:{'|'.join(map(re.escape, measures))})"
     if "$" in measures:
         pattern += r"|\$\s*\d"
     return re.search(pattern, fold_digits(fold(text)).lower()) is not None
