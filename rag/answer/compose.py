@@ -82,7 +82,7 @@ def choose(
                 if (c.unit.hit.chunk.chunk_id, c.unit.position - 1) in placed and gives(c.unit.text)
             }
 
-        needed = _needed_before(chosen, pool)
+        needed = _needed_before(chosen, pool, subjects=gives is None or wanted)
 
         def adjusted(
             c: Scored,
@@ -136,13 +136,19 @@ def _refers_back(s: Scored) -> bool:
     return any(word in s.unit.text for word in BACK_REFERENCES)
 
 
-def _needed_before(chosen: Sequence[Scored], pool: Sequence[Scored]) -> set[tuple[str, int]]:
+def _needed_before(
+    chosen: Sequence[Scored], pool: Sequence[Scored], *, subjects: bool = True
+) -> set[tuple[str, int]]:
     """Units that a chosen unit cannot be read without: the one just before it.
 
     When the chosen unit refers back ("รางวัลดังกล่าว"), or starts with a predicate
-    (``ตัดสินให้…``) and the unit before ends on a noun, its subject.
+    (``ตัดสินให้…``) and the unit before ends on a noun, its subject; the subject
+    only while ``subjects`` (not once the answer gives the figure asked for: then
+    the room is for the figure's clause).
     """
     back = {(c.unit.hit.chunk.chunk_id, c.unit.position - 1) for c in chosen if _refers_back(c)}
+    if not subjects:
+        return back
     headless = {
         (c.unit.hit.chunk.chunk_id, c.unit.position - 1) for c in chosen if starts_open(c.unit.text)
     }
