@@ -255,6 +255,27 @@ def test_a_unit_that_starts_with_its_predicate_brings_its_subject() -> None:
     assert "คณะรัฐมนตรี อนุมัติ" in text
 
 
+def test_only_the_end_of_a_long_unit_is_quoted_as_the_subject() -> None:
+    """The subject is the end of the unit before, not the whole of its sentence."""
+    lead = (
+        "สำนักงานกองทุนสนับสนุนการสร้างเสริมสุขภาพจัดเวทีรับฟังความคิดเห็นจากภาคีเครือข่าย"
+        "ทั่วประเทศตลอดปี 2566 และเมื่อวันที่ 9 กรกฎาคม 2567 คณะรัฐมนตรี"
+    )
+    page = lead + " อนุมัติร่างกฎกระทรวงควบคุมผลิตภัณฑ์ยาสูบตามที่กระทรวงสาธารณสุขเสนอ"
+    hit = make_hit("d1", 0, len(page), page)
+    cut = len(lead)
+    subject, predicate = Unit(hit, 0, 0, 0, cut), Unit(hit, 0, 1, cut + 1, len(page))
+    other, far = collect_units([make_hit("d2", 0, len(PAGE))], Params(max_unit=120, min_unit=0))[:2]
+    ranked = [scored(predicate, 1.0), scored(other, 0.98), scored(far, 0.5), scored(subject, 0.45)]
+    params = Params(subject_chars=50)
+    picked = choose(ranked, 300, params)
+    assert picked[1].unit.position == 0 and picked[1].unit.end == cut
+    assert len(picked[1].unit.text) <= 50 and picked[1].unit.text.endswith("คณะรัฐมนตรี")
+    text, citations = compose(picked, 300)
+    assert text.startswith(picked[1].unit.text) and "สำนักงานกองทุน" not in text
+    assert citations[0].quote == page[citations[0].start : citations[0].end]  # exact offsets
+
+
 def test_a_finished_clause_before_a_predicate_is_not_pulled_in() -> None:
     """Thai drops a known subject: a unit before that ends on a verb is not its subject."""
     page = "การประชุมเสร็จสิ้นลงด้วยดี อนุมัติร่างกฎกระทรวงควบคุมผลิตภัณฑ์ยาสูบตามที่เสนอ"

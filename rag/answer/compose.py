@@ -7,10 +7,12 @@ offsets), :func:`closest_sources` cites the nearest passages of a refusal.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import re
 from collections.abc import Callable, Sequence
 
+from rag.answer.cuts import tail_start
 from rag.answer.units import Params, Scored, Unit
 from rag.data import Citation
 from rag.search.retriever import jaccard
@@ -82,7 +84,7 @@ def choose(
                 if (c.unit.hit.chunk.chunk_id, c.unit.position - 1) in placed and gives(c.unit.text)
             }
 
-        needed = _needed_before(chosen, pool, subjects=gives is None or wanted)
+        needed, subjects = _needed_before(chosen, pool, params.subject_chars)
 
         def adjusted(
             c: Scored,
@@ -103,25 +105,26 @@ def choose(
                 return c.score - params.other_doc_penalty
             return c.score
 
-        pick = None
+        pick = taken = None
         for cand in sorted(pool, key=adjusted, reverse=True):
             if adjusted(cand) < floor:
                 break
-            key, tokens = text_key(cand.unit.text), frozenset(cached_search_tokens(cand.unit.text))
             cid, pos = cand.unit.hit.chunk.chunk_id, cand.unit.position
+            use = subjects.get((cid, pos), cand)  # a subject is quoted from its clause on
+            key, tokens = text_key(use.unit.text), frozenset(cached_search_tokens(use.unit.text))
             follows = (cid, pos - 1) in open_ends  # compose cuts it to fit
-            if (used + _cost(cand) > budget and not follows) or any(
+            if (used + _cost(use) > budget and not follows) or any(
                 key == k or jaccard(tokens, t) >= REDUNDANT_JACCARD for k, t in seen
             ):
                 pool.remove(cand)  # it can only get worse
                 continue
-            pick = cand
+            pick, taken = use, cand
             seen.append((key, tokens))
             break
-        if pick is None:
+        if pick is None or taken is None:
             break
         chosen.append(pick)
-        pool.remove(pick)
+        pool.remove(taken)
         used += _cost(pick)
         wanted = wanted and gives is not None and not gives(pick.unit.text)
     return chosen
@@ -137,23 +140,33 @@ def _refers_back(s: Scored) -> bool:
 
 
 def _needed_before(
-    chosen: Sequence[Scored], pool: Sequence[Scored], *, subjects: bool = True
-) -> set[tuple[str, int]]:
+    chosen: Sequence[Scored], pool: Sequence[Scored], subject_chars: int
+) -> tuple[set[tuple[str, int]], dict[tuple[str, int], Scored]]:
     """Units that a chosen unit cannot be read without: the one just before it.
 
-    When the chosen unit refers back ("รางวัลดังกล่าว"), or starts with a predicate
-    (``ตัดสินให้…``) and the unit before ends on a noun, its subject; the subject
-    only while ``subjects`` (not once the answer gives the figure asked for: then
-    the room is for the figure's clause).
+    When the chosen unit refers back ("รางวัลดังกล่าว"), the whole unit before; when
+    it starts with a predicate (``ตัดสินให้…``) and the unit before ends on a noun,
+    that unit's last ``subject_chars`` or fewer, from a clause boundary on
+    (:func:`rag.answer.cuts.tail_start`): its subject, not the rest of its sentence.
+    No subject is pulled when ``subject_chars`` is 0.
+
+    Returns:
+        The ``(chunk_id, position)`` of each needed unit, and the trimmed
+        stand-in of each needed subject.
     """
     back = {(c.unit.hit.chunk.chunk_id, c.unit.position - 1) for c in chosen if _refers_back(c)}
-    if not subjects:
-        return back
     headless = {
         (c.unit.hit.chunk.chunk_id, c.unit.position - 1) for c in chosen if starts_open(c.unit.text)
     }
-    keys = {(c.unit.hit.chunk.chunk_id, c.unit.position): c for c in pool}
-    return back | {k for k in headless if k in keys and ends_on_noun(keys[k].unit.text)}
+    subjects: dict[tuple[str, int], Scored] = {}
+    for c in pool:
+        key = (c.unit.hit.chunk.chunk_id, c.unit.position)
+        if subject_chars and key in headless and key not in back and ends_on_noun(c.unit.text):
+            cut = tail_start(c.unit.text, subject_chars)
+            if cut < len(c.unit.text):
+                unit = dataclasses.replace(c.unit, start=c.unit.start + cut)
+                subjects[key] = dataclasses.replace(c, unit=unit)
+    return back | set(subjects), subjects
 
 
 def _open(s: Scored) -> bool:

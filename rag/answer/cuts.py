@@ -47,6 +47,39 @@ def _gap_cost(text: str, left: int, right: int, depth: int) -> int:
     return 1 if ends_open(text[max(0, left - 60) : left]) else 0
 
 
+def tail_start(text: str, max_chars: int) -> int:
+    """Where the longest tail of ``text`` within ``max_chars`` starts, at a good gap.
+
+    The gap is a space that does not split a clause or a figure (:func:`_gap_cost`
+    0, else 1), outside parentheses; 0 when the text fits, ``len(text)`` when no
+    gap qualifies; a tail does not open with a number. The end of a sentence names
+    the subject of what follows it.
+
+    >>> t = "สิทธิบัตรได้รับการเชิดชูในปี 1903 ในปี 1943 ศาลสูงสุดของสหรัฐอเมริกา"
+    >>> t[tail_start(t, 40):]
+    'ในปี 1943 ศาลสูงสุดของสหรัฐอเมริกา'
+    >>> tail_start("สั้น", 40), tail_start("ก" * 50, 40)
+    (0, 50)
+    """
+    if len(text) <= max_chars:
+        return 0
+    floor = len(text) - max_chars
+    best: tuple[int, int] | None = None
+    depth = 0
+    last = 0
+    for m in re.finditer(r"\s+", text):
+        depth = max(
+            0, depth + text[last : m.start()].count("(") - text[last : m.start()].count(")")
+        )
+        last = m.start()
+        if m.end() < floor or m.end() >= len(text) or text[m.end()].isdigit():
+            continue  # a tail opens with a word, not with a figure cut from its clause
+        cost = _gap_cost(text, m.start(), m.end(), depth)
+        if cost <= 1 and (best is None or cost < best[0]):
+            best = (cost, m.end())
+    return len(text) if best is None else best[1]
+
+
 def _pieces(
     text: str, start: int, end: int, max_chars: int
 ) -> tuple[list[tuple[int, int]], list[int]]:
