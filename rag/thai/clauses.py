@@ -55,6 +55,11 @@ _FROM_FIGURE = re.compile(
 )
 # "15 ปี" and "เลขสองจำนวน" (two numbers) are closed; "ภายในปี" and "จำนวน" alone are not
 _UNITS_AFTER_NUMBERS = frozenset({"ปี", "เดือน", "จำนวน"})
+_PER = re.compile(
+    r"\d[\d,.]*\s*(?:กิโล|มิลลิ|ไมโคร)?"
+    r"(?:กรัม|ลิตร|เมตร|บาท|คน|ราย|ครั้ง|ชั่วโมง|วัน|เดือน|ปี|หน่วย|แห่ง)\s*ต่อ$"
+)
+_OR_MORE = re.compile(r"หรือ\s*[ก-๙]{0,8}กว่า$")
 _STRAIGHT_QUOTES = "\"'"  # opens after a space, closes right after a word
 _NUMBER_WORDS = frozenset(NUMBER_WORDS)
 
@@ -88,6 +93,12 @@ def ends_open(text: str) -> bool:
     (False, True, False)
     >>> ends_open('ยังไม่เพียงพอสำหรับการลดความยากจน"')  # closes a quotation begun before
     False
+    >>> ends_open("ไม่น่าจะเกิดในอีกทศวรรษหรือนานกว่า"), ends_open("เพิ่มขึ้นมากกว่า")
+    (False, True)
+    >>> ends_open("ลดลงเหลือ 6.1 กรัมต่อ"), ends_open("ลดลงเหลือ 6.1 กรัมต่อ 100 มิลลิลิตร")
+    (True, False)
+    >>> ends_open("โครงการจะดำเนินการต่อ")
+    False
     """
     stripped = text.rstrip()
     if not stripped:
@@ -95,11 +106,14 @@ def ends_open(text: str) -> bool:
     last = stripped[-1]
     if last in _STRAIGHT_QUOTES:
         return len(stripped) == 1 or stripped[-2].isspace()
-    if last in _OPEN_MARKS or _FROM_FIGURE.search(fold(stripped[-60:])):
+    tail = fold(stripped[-60:])  # "6.1 กรัมต่อ" (_PER): a rate before its "100 มล."
+    if last in _OPEN_MARKS or _FROM_FIGURE.search(tail) or _PER.search(tail):
         return True
     words = last_words(stripped)
     counted = len(words) > 1 and (is_number(words[-2]) or words[-2] in _NUMBER_WORDS)
     if words[-1] in _UNITS_AFTER_NUMBERS and counted:  # 15 ปี, สามเดือน
+        return False
+    if _OR_MORE.search(stripped[-30:]):  # "10 ปีหรือนานกว่า": or longer, the clause ends
         return False
     return words[-1] in OPEN_WORDS
 
