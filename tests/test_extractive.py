@@ -14,6 +14,7 @@ from rag.answer.extractive import Params, Scored, Unit, collect_units, evidence
 from rag.data import Chunk, Hit, chunk_id
 from rag.index.bm25 import ThaiBM25
 from rag.search.terms import coverage, idf_weights, matches, query_terms
+from rag.thai.clauses import ends_open
 
 PAGE = (
     "สสส. ก่อตั้งขึ้นเมื่อปี 2544 ตามพระราชบัญญัติกองทุนสนับสนุนการสร้างเสริมสุขภาพ "
@@ -285,6 +286,28 @@ def test_a_finished_clause_before_a_predicate_is_not_pulled_in() -> None:
     other, far = collect_units([make_hit("d2", 0, len(PAGE))], Params(max_unit=120, min_unit=0))[:2]
     ranked = [scored(predicate, 1.0), scored(other, 0.98), scored(far, 0.5), scored(before, 0.45)]
     assert [c.unit for c in choose(ranked, 300, Params())][1] == other
+
+
+def test_a_quote_cut_by_its_chunk_mid_clause_goes_on_from_the_page() -> None:
+    """A PDF line break put the figure in the next chunk: the page text finishes it."""
+    page = (
+        "ปริมาณน้ำตาลเฉลี่ยในเครื่องดื่มลดลงจาก 8.9 กรัมต่อ\n"
+        "100 มิลลิลิตรในปี 2560 เหลือ 6.1 กรัมต่อ 100 มิลลิลิตรในปี 2566"
+    )
+    end = page.index("\n")
+    hit = make_hit("d1", 0, end, page)  # the chunk stops at the line break
+    unit = Unit(hit, 0, 0, 0, end)
+    inside, cited = compose([scored(unit, 1.0)], 300)
+    assert inside.startswith("ปริมาณน้ำตาล") and cited[0].end == end  # no page: the chunk only
+
+    def page_text(doc_id: str, number: int) -> str:
+        return page if (doc_id, number) == ("d1", 1) else ""
+
+    text, citations = compose([scored(unit, 1.0)], 300, page_text=page_text)
+    quote = citations[0].quote
+    assert "100 มิลลิลิตร" in text and citations[0].end > end
+    assert quote == page[citations[0].start : citations[0].end]  # exact page offsets
+    assert not ends_open(quote)
 
 
 def test_a_range_of_years_in_a_question_is_two_terms() -> None:

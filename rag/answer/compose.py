@@ -12,7 +12,7 @@ import itertools
 import re
 from collections.abc import Callable, Sequence
 
-from rag.answer.cuts import tail_start
+from rag.answer.cuts import clause_rest, tail_start
 from rag.answer.units import Params, Scored, Unit
 from rag.data import Citation
 from rag.search.retriever import jaccard
@@ -23,6 +23,7 @@ CLOSEST_SOURCES = 3
 _HEADING = re.compile(r"^[ \t]*#{1,6}[ \t]+", re.MULTILINE)
 REDUNDANT_JACCARD = 0.7
 CONTINUES = 10.0  # score bonus of the unit that finishes a clause a chosen unit left open
+CLAUSE_REST = 60  # most characters a quote takes from the page past its chunk
 
 
 def choose(
@@ -189,7 +190,10 @@ def _flat(text: str) -> str:
 
 
 def compose(
-    chosen: Sequence[Scored], budget: int, source_of: Callable[[str], str] = str
+    chosen: Sequence[Scored],
+    budget: int,
+    source_of: Callable[[str], str] = str,
+    page_text: Callable[[str, int], str] | None = None,
 ) -> tuple[str, tuple[Citation, ...]]:
     """The answer text with ``[n]`` markers and its citations.
 
@@ -204,6 +208,10 @@ def compose(
         chosen: The units of the answer, the best first.
         budget: Most characters of the text.
         source_of: ``doc_id -> source`` path for the citations.
+        page_text: ``(doc_id, page) -> text``: a run that stops mid-clause at its
+            chunk's end goes on from the page to the clause's end
+            (:func:`rag.answer.cuts.clause_rest`: at most :data:`CLAUSE_REST`
+            characters), still quoted with exact page offsets.
     """
     groups: dict[str, list[Scored]] = {}
     for s in chosen:
@@ -229,6 +237,8 @@ def compose(
     for unit, start, full_end, score in spans:
         chunk = unit.hit.chunk
         quote = chunk.text[start:full_end]
+        if page_text and ends_open(quote) and not chunk.text[full_end:].strip():
+            quote = _go_on(quote, chunk.start + start, page_text(chunk.doc_id, chunk.page))
         quote = quote[: closed_end(quote)]  # a run that stops mid-clause ends before it
         if pieces and ends_open(quote):
             continue  # a later passage that still stops mid-clause is a dangling fragment
@@ -261,6 +271,14 @@ def compose(
             )
         )
     return " ".join(pieces), tuple(citations)
+
+
+def _go_on(quote: str, at: int, page: str) -> str:
+    """``quote`` (at offset ``at`` of ``page``) with the rest of its clause from the page."""
+    if page[at : at + len(quote)] != quote:
+        return quote  # the page changed since: keep the chunk's quote
+    after = page[at + len(quote) : at + len(quote) + CLAUSE_REST + 1]
+    return page[at : at + len(quote) + clause_rest(quote, after, CLAUSE_REST)]
 
 
 def _fitting_end(quote: str, room: int) -> int:

@@ -80,6 +80,38 @@ def tail_start(text: str, max_chars: int) -> int:
     return len(text) if best is None else best[1]
 
 
+def clause_rest(before: str, after: str, max_chars: int) -> int:
+    r"""How much of ``after`` finishes the clause that ``before`` leaves open (0: none).
+
+    The end is the first gap of ``after`` (within ``max_chars``) that splits no
+    clause or figure (:func:`_gap_cost` 0) and where ``before`` and the text up to it
+    no longer end open (:func:`rag.thai.clauses.ends_open`), else the last such gap
+    of cost 1: a PDF line that puts the figure after the line break the chunk
+    ended on.
+
+    >>> before = "ปริมาณน้ำตาลลดลงจาก 8.9 กรัมต่อ"
+    >>> after = "\n100 มิลลิลิตร เหลือ 6.4 กรัม"
+    >>> after[: clause_rest(before, after, 60)]
+    '\n100 มิลลิลิตร'
+    >>> clause_rest(before, "", 60), clause_rest(before, after, 3)
+    (0, 0)
+    """
+    text = before + after
+    fallback = 0
+    for m in re.finditer(r"\s+|$", after):
+        if m.start() > max_chars:
+            break
+        end = len(before) + m.start()
+        if m.start() == 0 or ends_open(text[:end]):
+            continue
+        cost = 0 if m.end() == len(after) else _gap_cost(text, end, len(before) + m.end(), 0)
+        if cost == 0:
+            return m.start()
+        if cost == 1:
+            fallback = m.start()
+    return fallback
+
+
 def _pieces(
     text: str, start: int, end: int, max_chars: int
 ) -> tuple[list[tuple[int, int]], list[int]]:

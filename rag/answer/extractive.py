@@ -272,7 +272,8 @@ def extract(
         return Answer(REFUSAL, closest_sources(scored, services.source_of), confidence, True)
     kind = asked_figure(query)
     gives = None if kind is None else functools.partial(gives_figure, kind, question=query)
-    text, citations = compose(choose(scored, budget, params, gives), budget, services.source_of)
+    chosen = choose(scored, budget, params, gives)
+    text, citations = compose(chosen, budget, services.source_of, services.page_text)
     heads = [s.unit.text for s in scored if opens(s.unit, scored[0].unit.hit.chunk.doc_id)]
     unmet = gap(query, "\n".join([window(scored[0]), *heads, *(c.quote for c in citations)]))
     if unmet:

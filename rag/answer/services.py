@@ -2,7 +2,7 @@
 
 An answerer never reaches into the :class:`~rag.index.index.Index`: it gets the
 retriever, the BM25 store (term weights, sources of earlier answers), the embedding
-service and the ``doc_id -> source file`` lookup explicitly.
+service, the ``doc_id -> source file`` lookup and the page texts explicitly.
 """
 
 from __future__ import annotations
@@ -17,6 +17,11 @@ from rag.search.retriever import HybridRetriever, retriever_for
 from rag.search.settings import RetrievalSettings
 
 
+def no_pages(doc_id: str, page: int) -> str:
+    """No page texts: quotes stay inside their chunks."""
+    return ""
+
+
 @dataclass(frozen=True)
 class Services:
     """What answering uses of an index.
@@ -26,14 +31,23 @@ class Services:
         bm25: The keyword index (IDF weights, quoted documents).
         embeddings: Query and passage vectors through the embedding cache.
         source_of: The file a document was ingested from.
+        page_text: The text of a document's page (``""`` when unknown): a quote that
+            stops mid-clause at its chunk's end goes on from it.
     """
 
     retriever: HybridRetriever
     bm25: ThaiBM25
     embeddings: Embeddings
     source_of: Callable[[str], str]
+    page_text: Callable[[str, int], str] = no_pages
 
     @classmethod
     def of(cls, index: Index, retrieval: RetrievalSettings) -> Services:
         """The services of an open index, retrieving as ``retrieval`` says."""
-        return cls(retriever_for(index, retrieval), index.bm25, index.embeddings, index.source_of)
+        return cls(
+            retriever_for(index, retrieval),
+            index.bm25,
+            index.embeddings,
+            index.source_of,
+            index.page_text,
+        )
