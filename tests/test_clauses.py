@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from rag.answer.compose import choose, compose
+from rag.answer.choose import choose
+from rag.answer.compose import compose
 from rag.answer.units import PARAMS, Scored, Unit
 from rag.data import Chunk, Hit
 from rag.thai.clauses import closed_end, ends_open

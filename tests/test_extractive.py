@@ -8,7 +8,8 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rag.answer.compose import choose, compose
+from rag.answer.choose import choose
+from rag.answer.compose import compose
 from rag.answer.cuts import unit_spans
 from rag.answer.extractive import Params, Scored, Unit, collect_units, evidence
 from rag.data import Chunk, Hit, chunk_id

@@ -17,7 +17,7 @@ spaces, crumbs joined to the next unit). A unit's score adds, with the weights o
 - a bonus when it gives the kind of figure the question asks for, and a penalty
   when it mostly repeats its document's title (:func:`rag.answer.units.is_heading`).
 
-:func:`rag.answer.compose.choose` grows the answer from the best unit into a passage
+:func:`rag.answer.choose.choose` grows the answer from the best unit into a passage
 within ``AnswerSettings.max_chars``; :func:`rag.answer.compose.compose` writes it with ``[n]``
 markers and exact citations. The answer's *evidence* (its ``confidence``) is
 ``0.4 * cover + 0.2 * chunk cover + 0.4 * dense'`` of the best unit, ``dense'``
@@ -46,7 +46,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from rag.answer.compose import choose, closest_sources, compose
+from rag.answer.choose import choose
+from rag.answer.compose import closest_sources, compose
 from rag.answer.constraints import gap, window
 from rag.answer.cuts import unit_spans
 from rag.answer.prompts import QUOTED_IN_THAI, REFUSAL

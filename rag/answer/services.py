@@ -7,6 +7,7 @@ service, the ``doc_id -> source file`` lookup and the page texts explicitly.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -15,6 +16,11 @@ from rag.index.embedding import Embeddings
 from rag.index.index import Index
 from rag.search.retriever import HybridRetriever, retriever_for
 from rag.search.settings import RetrievalSettings
+
+
+def _page_text(index: Index, doc_id: str, page: int) -> str:
+    """The indexed text of a page (chunk offsets are offsets in it), ``""`` if unknown."""
+    return next((p.text for p in index.manifest.pages(doc_id) if p.number == page), "")
 
 
 def no_pages(doc_id: str, page: int) -> str:
@@ -49,5 +55,5 @@ class Services:
             index.bm25,
             index.embeddings,
             index.source_of,
-            index.page_text,
+            functools.partial(_page_text, index),
         )

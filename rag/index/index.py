@@ -289,10 +289,6 @@ class Index:
             titles = self._titles = {d.meta.doc_id: d.meta.title for d in self.manifest.documents()}
         return {c.chunk_id: (c, titles.get(c.doc_id, c.doc_id)) for c in self.manifest.chunks(ids)}
 
-    def page_text(self, doc_id: str, page: int) -> str:
-        """The indexed text of a page (chunk offsets are offsets in it), ``""`` if unknown."""
-        return self.manifest.page_text(doc_id, page)
-
     def source_of(self, doc_id: str) -> str:
         """The file a document was ingested from, ``""`` when it is unknown."""
         meta = self.manifest.document(doc_id)

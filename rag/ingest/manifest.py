@@ -219,13 +219,6 @@ class Manifest:
         )
         return [Page(doc_id, n, t) for n, t in rows]
 
-    def page_text(self, doc_id: str, number: int) -> str:
-        """The text of one page of a document, ``""`` when there is no such page."""
-        row = self._db.execute(
-            "SELECT text FROM pages WHERE doc_id=? AND number=?", (doc_id, number)
-        ).fetchone()
-        return str(row[0]) if row else ""
-
     # --- chunks ------------------------------------------------------------------
 
     def chunk_ids(self) -> set[str]:
