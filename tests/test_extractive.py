@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import re
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -226,35 +227,43 @@ def test_a_dateline_and_headline_split_off_the_first_sentence() -> None:
     assert len(collect_units([untitled], Params(max_unit=200, min_unit=40))) == 1
 
 
-def test_a_unit_that_refers_back_brings_the_sentence_it_refers_to() -> None:
-    page = (
-        "สสส. ได้รับรางวัล Nelson Mandela Award for Health Promotion "
-        "ที่ประชุมประกาศรับรองให้ สสส. ได้รับรางวัลดังกล่าว"
-    )
+def two_units(page: str, cut: int) -> tuple[Unit, Unit, list[Scored]]:
+    """``page[:cut]`` and ``page[cut + 1:]`` as units of one chunk, and a ranking in
+    which the second is best, another document's units come next and the first is last.
+    """
     hit = make_hit("d1", 0, len(page), page)
-    cut = page.index(" ที่ประชุม")
-    named, referring = Unit(hit, 0, 0, 0, cut), Unit(hit, 0, 1, cut + 1, len(page))
+    before, after = Unit(hit, 0, 0, 0, cut), Unit(hit, 0, 1, cut + 1, len(page))
     other, far = collect_units([make_hit("d2", 0, len(PAGE))], Params(max_unit=120, min_unit=0))[:2]
-    ranked = [scored(referring, 1.0), scored(other, 0.98), scored(far, 0.5), scored(named, 0.45)]
-    assert [c.unit for c in choose(ranked, 300, Params())][:2] == [referring, named]
-    text, _ = compose(choose(ranked, 300, Params()), 300)
-    assert text.startswith("สสส. ได้รับรางวัล Nelson Mandela")  # in document order
+    ranked = [scored(after, 1.0), scored(other, 0.98), scored(far, 0.5), scored(before, 0.45)]
+    return before, after, ranked
 
 
-def test_a_unit_that_starts_with_its_predicate_brings_its_subject() -> None:
-    """ "…คณะรัฐมนตรี | อนุมัติร่าง…": who approved is at the end of the unit before."""
-    page = (
-        "ในการประชุมเมื่อวันที่ 9 กรกฎาคม 2567 คณะรัฐมนตรี "
-        "อนุมัติร่างกฎกระทรวงควบคุมผลิตภัณฑ์ยาสูบตามที่กระทรวงสาธารณสุขเสนอ"
-    )
-    hit = make_hit("d1", 0, len(page), page)
-    cut = page.index(" อนุมัติ")
-    subject, predicate = Unit(hit, 0, 0, 0, cut), Unit(hit, 0, 1, cut + 1, len(page))
-    other, far = collect_units([make_hit("d2", 0, len(PAGE))], Params(max_unit=120, min_unit=0))[:2]
-    ranked = [scored(predicate, 1.0), scored(other, 0.98), scored(far, 0.5), scored(subject, 0.45)]
-    assert [c.unit for c in choose(ranked, 300, Params())][:2] == [predicate, subject]
+@pytest.mark.parametrize(
+    ("page", "cut_at", "joined"),
+    [
+        # "รางวัลดังกล่าว" (that award) refers back to the sentence that names it
+        (
+            "สสส. ได้รับรางวัล Nelson Mandela Award for Health Promotion "
+            "ที่ประชุมประกาศรับรองให้ สสส. ได้รับรางวัลดังกล่าว",
+            " ที่ประชุม",
+            "Promotion ที่ประชุม",
+        ),
+        # "…คณะรัฐมนตรี | อนุมัติร่าง…": who approved is at the end of the unit before
+        (
+            "ในการประชุมเมื่อวันที่ 9 กรกฎาคม 2567 คณะรัฐมนตรี "
+            "อนุมัติร่างกฎกระทรวงควบคุมผลิตภัณฑ์ยาสูบตามที่กระทรวงสาธารณสุขเสนอ",
+            " อนุมัติ",
+            "คณะรัฐมนตรี อนุมัติ",
+        ),
+    ],
+)
+def test_a_unit_brings_the_one_before_that_it_cannot_be_read_without(
+    page: str, cut_at: str, joined: str
+) -> None:
+    before, best, ranked = two_units(page, page.index(cut_at))
+    assert [c.unit for c in choose(ranked, 300, Params())][:2] == [best, before]
     text, _ = compose(choose(ranked, 300, Params()), 300)
-    assert "คณะรัฐมนตรี อนุมัติ" in text
+    assert text.startswith(page[:10]) and joined in text  # in document order
 
 
 def test_only_the_end_of_a_long_unit_is_quoted_as_the_subject() -> None:
@@ -264,11 +273,8 @@ def test_only_the_end_of_a_long_unit_is_quoted_as_the_subject() -> None:
         "ทั่วประเทศตลอดปี 2566 และเมื่อวันที่ 9 กรกฎาคม 2567 คณะรัฐมนตรี"
     )
     page = lead + " อนุมัติร่างกฎกระทรวงควบคุมผลิตภัณฑ์ยาสูบตามที่กระทรวงสาธารณสุขเสนอ"
-    hit = make_hit("d1", 0, len(page), page)
     cut = len(lead)
-    subject, predicate = Unit(hit, 0, 0, 0, cut), Unit(hit, 0, 1, cut + 1, len(page))
-    other, far = collect_units([make_hit("d2", 0, len(PAGE))], Params(max_unit=120, min_unit=0))[:2]
-    ranked = [scored(predicate, 1.0), scored(other, 0.98), scored(far, 0.5), scored(subject, 0.45)]
+    _, _, ranked = two_units(page, cut)
     params = Params(subject_chars=50)
     picked = choose(ranked, 300, params)
     assert picked[1].unit.position == 0 and picked[1].unit.end == cut
@@ -281,12 +287,8 @@ def test_only_the_end_of_a_long_unit_is_quoted_as_the_subject() -> None:
 def test_a_finished_clause_before_a_predicate_is_not_pulled_in() -> None:
     """Thai drops a known subject: a unit before that ends on a verb is not its subject."""
     page = "การประชุมเสร็จสิ้นลงด้วยดี อนุมัติร่างกฎกระทรวงควบคุมผลิตภัณฑ์ยาสูบตามที่เสนอ"
-    hit = make_hit("d1", 0, len(page), page)
-    cut = page.index(" อนุมัติ")
-    before, predicate = Unit(hit, 0, 0, 0, cut), Unit(hit, 0, 1, cut + 1, len(page))
-    other, far = collect_units([make_hit("d2", 0, len(PAGE))], Params(max_unit=120, min_unit=0))[:2]
-    ranked = [scored(predicate, 1.0), scored(other, 0.98), scored(far, 0.5), scored(before, 0.45)]
-    assert [c.unit for c in choose(ranked, 300, Params())][1] == other
+    _, _, ranked = two_units(page, page.index(" อนุมัติ"))
+    assert [c.unit for c in choose(ranked, 300, Params())][1] == ranked[1].unit  # not before
 
 
 def test_a_quote_cut_by_its_chunk_mid_clause_goes_on_from_the_page() -> None:
