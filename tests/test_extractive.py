@@ -295,7 +295,7 @@ def test_a_quote_cut_by_its_chunk_mid_clause_goes_on_from_the_page() -> None:
     """A PDF line break put the figure in the next chunk: the page text finishes it."""
     page = (
         "ปริมาณน้ำตาลเฉลี่ยในเครื่องดื่มลดลงจาก 8.9 กรัมต่อ\n"
-        "100 มิลลิลิตรในปี 2560 เหลือ 6.1 กรัมต่อ 100 มิลลิลิตรในปี 2566"
+        "100 มิลลิลิตร ในปี 2560 เหลือ 6.1 กรัมต่อ 100 มิลลิลิตร ในปี 2566"
     )
     end = page.index("\n")
     hit = make_hit("d1", 0, end, page)  # the chunk stops at the line break

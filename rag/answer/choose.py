@@ -44,8 +44,9 @@ def choose(
     unit that refers back (:data:`BACK_REFERENCES`: "ได้รับรางวัลดังกล่าว") is joined,
     when it fits, by the unit before it, which names what it refers to; so is a
     chosen unit that starts with a predicate (:func:`rag.thai.clauses.starts_open`:
-    "ตัดสินให้…") by the unit before it when that one ends on a noun, its subject
-    (:func:`rag.thai.clauses.ends_on_noun`: "…ศาลสูงสุดของสหรัฐอเมริกา"). Any
+    "ตัดสินให้…") by the end of the unit before it when that one ends on a noun, its
+    subject (:func:`rag.thai.clauses.ends_on_noun`: "…ศาลสูงสุดของสหรัฐอเมริกา"), while
+    the answer does not yet give the figure asked for. Any
     other candidate must reach ``best - keep_ratio * spread`` (``spread`` = best
     minus median score), fit the budget, and not repeat a chosen unit (same
     normalised text or token Jaccard >= 0.7).
@@ -80,7 +81,9 @@ def choose(
                 if (c.unit.hit.chunk.chunk_id, c.unit.position - 1) in placed and gives(c.unit.text)
             }
 
-        needed, subjects = _needed_before(chosen, pool, params.subject_chars)
+        # once the figure asked for is given, the room is for its clause, not a subject
+        subject_chars = params.subject_chars if gives is None or wanted else 0
+        needed, subjects = _needed_before(chosen, pool, subject_chars)
 
         def adjusted(
             c: Scored,

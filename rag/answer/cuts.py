@@ -86,8 +86,8 @@ def clause_rest(before: str, after: str, max_chars: int) -> int:
     The end is the first gap of ``after`` (within ``max_chars``) that splits no
     clause or figure (:func:`_gap_cost` 0) and where ``before`` and the text up to it
     no longer end open (:func:`rag.thai.clauses.ends_open`), else the last such gap
-    of cost 1: a PDF line that puts the figure after the line break the chunk
-    ended on.
+    of cost 1 (a number and the word after it: "100 | มิลลิลิตร"): a PDF line that
+    puts the figure after the line break the chunk ended on.
 
     >>> before = "ปริมาณน้ำตาลลดลงจาก 8.9 กรัมต่อ"
     >>> after = "\n100 มิลลิลิตร เหลือ 6.4 กรัม"
@@ -95,6 +95,9 @@ def clause_rest(before: str, after: str, max_chars: int) -> int:
     '\n100 มิลลิลิตร'
     >>> clause_rest(before, "", 60), clause_rest(before, after, 3)
     (0, 0)
+    >>> after = " 2567 ช่วงเข้าพรรษาเริ่มตั้งแต่วันที่ 21 กรกฎาคม"
+    >>> after[: clause_rest("ลองงดดื่มเป็นเวลาสามเดือน ในปี", after, 60)]
+    ' 2567 ช่วงเข้าพรรษาเริ่มตั้งแต่วันที่ 21 กรกฎาคม'
     """
     text = before + after
     fallback = 0

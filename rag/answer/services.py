@@ -18,7 +18,7 @@ from rag.search.retriever import HybridRetriever, retriever_for
 from rag.search.settings import RetrievalSettings
 
 
-def _page_text(index: Index, doc_id: str, page: int) -> str:
+def page_text_of(index: Index, doc_id: str, page: int) -> str:
     """The indexed text of a page (chunk offsets are offsets in it), ``""`` if unknown."""
     return next((p.text for p in index.manifest.pages(doc_id) if p.number == page), "")
 
@@ -55,5 +55,5 @@ class Services:
             index.bm25,
             index.embeddings,
             index.source_of,
-            functools.partial(_page_text, index),
+            functools.partial(page_text_of, index),
         )

@@ -51,8 +51,9 @@ class Params:
         min_unit: Shorter units are joined to the next one.
         subject_chars: Most characters quoted of the unit before a chosen unit
             that starts with its predicate: its end, which names the subject
-            (:func:`rag.answer.cuts.tail_start`); 0 pulls none. Quoting the whole
-            unit instead took budget from the answer's own clause (thaihealth-news-ci
+            (:func:`rag.answer.cuts.tail_start`); 0 pulls none, and none is pulled
+            once the answer gives the figure the question asks for. Quoting the whole
+            unit took budget from the answer's own clause (thaihealth-news-ci
             containment 0.875 to 0.860).
         dense_floor: Cosine mapped to 0 in the evidence.
         dense_ceiling: Cosine mapped to 1 in the evidence.

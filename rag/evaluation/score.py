@@ -14,9 +14,9 @@ from typing import Any
 from rag.answer.answerer import retrieve
 from rag.answer.ask import answer
 from rag.answer.followup import resolve
-from rag.answer.services import Services
+from rag.answer.services import Services, page_text_of
 from rag.answer.verify import is_supported
-from rag.data import Answer, Citation, Hit, Turn
+from rag.data import Answer, Chunk, Citation, Hit, Turn
 from rag.evaluation.answer_metrics import containment, groundedness, mid_clause, token_f1
 from rag.evaluation.metrics import (
     Location,
@@ -76,6 +76,22 @@ def _cited(citations: tuple[Citation, ...], names: DocNames) -> list[Location]:
     return [(names.of(c.doc_id) | {Path(c.source).name}, c.page) for c in citations]
 
 
+def _passage(c: Citation, chunks: dict[str, tuple[Chunk, str]], index: Index) -> str:
+    """What a citation's claims are judged against: its chunk, and the page past it.
+
+    A quote that a chunk cut mid-clause goes on from the page
+    (:func:`rag.answer.compose.compose`); the judge reads the page from the chunk's
+    start to the quote's end, not the answerer's quote.
+    """
+    if c.chunk_id not in chunks:
+        return c.quote
+    chunk = chunks[c.chunk_id][0]
+    if c.end <= chunk.end:
+        return chunk.text
+    page = page_text_of(index, c.doc_id, c.page)
+    return page[min(chunk.start, c.start) : c.end] or chunk.text
+
+
 def score_question(
     question: Question, index: Index, names: DocNames, judge: CachedJudge
 ) -> dict[str, Any]:
@@ -88,9 +104,7 @@ def score_question(
     wanted = {source_key(s) for s in gold}
     cited = [] if ans.refused else _cited(ans.citations, names)
     chunks = index.lookup([c.chunk_id for c in ans.citations])
-    passages = {
-        c.n: chunks[c.chunk_id][0].text if c.chunk_id in chunks else c.quote for c in ans.citations
-    }
+    passages = {c.n: _passage(c, chunks, index) for c in ans.citations}
     k = index.cfg.retrieval_k
     metrics: dict[str, float | None] = {}
     if question.answerable:
