@@ -343,3 +343,34 @@ def test_the_answer_opens_with_the_clause_that_gives_the_figure(qa_index: Index)
     ans = answer("ปี 2567 มีผู้ร่วมงดเหล้าตลอดพรรษากี่คน", qa_index)
     first = ans.text.split("[1]")[0]
     assert "1.5 ล้านคน" in first, ans.text
+
+
+def test_page_text_and_the_judges_passage_reach_past_a_chunk(tmp_path: Path) -> None:
+    """A quote that goes on from the page is judged against the page, not its chunk."""
+    from rag.data import Citation
+    from rag.evaluation.score import _passage
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    lines = [
+        f"ในปี {2550 + i} ตำบลที่ {i} จัดกิจกรรมเดินวิ่งเพื่อสุขภาพ มีผู้เข้าร่วม {i * 37} คน" for i in range(40)
+    ]
+    (docs / "walk.md").write_text(" ".join(lines), encoding="utf-8")
+    index = Index(load_config(env={}).with_(index_dir=tmp_path / "index", chunk_tokens=120))
+    try:
+        index.ingest([docs])
+        services = Services.of(index, AnswerSettings.from_config(index.cfg).retrieval)
+        chunk = min(index.manifest.chunks(), key=lambda c: c.start)  # the first: text follows
+        page = index.manifest.pages(chunk.doc_id)[chunk.page - 1].text
+        assert len(page) > chunk.end + 20
+        assert services.page_text(chunk.doc_id, chunk.page) == page
+        assert services.page_text(chunk.doc_id, 99) == services.page_text("no-such-doc", 1) == ""
+        looked = index.lookup([chunk.chunk_id])
+        start, end = chunk.start + 5, chunk.end + 20
+        quote = page[start:end]
+        past = Citation(1, chunk.doc_id, "", "", chunk.page, chunk.chunk_id, quote, start, end, 0.5)
+        assert _passage(past, looked, index) == page[chunk.start : end]
+        inside = dataclasses.replace(past, end=chunk.end, quote=page[start : chunk.end])
+        assert _passage(inside, looked, index) == chunk.text
+    finally:
+        index.close()
