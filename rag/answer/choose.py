@@ -26,6 +26,7 @@ def choose(
     budget: int,
     params: Params,
     gives: Callable[[str], bool] | None = None,
+    lacks_subject: Callable[[str], bool] | None = None,
 ) -> list[Scored]:
     """The units of the answer: the best one, then close ones that fit and add something.
 
@@ -57,6 +58,12 @@ def choose(
         params: Tunables.
         gives: Whether a unit's text gives the figure the question asks for
             (:func:`rag.thai.asks.gives_figure`); ``None`` when it asks for none.
+        lacks_subject: Whether the best unit's text is a predicate whose subject,
+            asked for by the question, comes before it
+            (:func:`rag.thai.roles.opens_with_question_word` for a question that
+            :func:`rag.thai.roles.asks_subject`); then the end of the unit before
+            it, when that ends on a noun, is quoted, as for a unit that starts with
+            a verb. ``None``: the question asks for no subject.
 
     Returns:
         The chosen units, in the order they were added (the best first).
@@ -83,7 +90,8 @@ def choose(
 
         # once the figure asked for is given, the room is for its clause, not a subject
         subject_chars = params.subject_chars if gives is None or wanted else 0
-        needed, subjects = _needed_before(chosen, pool, subject_chars)
+        headless = lacks_subject is not None and lacks_subject(best.unit.text)
+        needed, subjects = _needed_before(chosen, pool, subject_chars, headless)
 
         def adjusted(
             c: Scored,
@@ -139,12 +147,13 @@ def _refers_back(s: Scored) -> bool:
 
 
 def _needed_before(
-    chosen: Sequence[Scored], pool: Sequence[Scored], subject_chars: int
+    chosen: Sequence[Scored], pool: Sequence[Scored], subject_chars: int, best_headless: bool
 ) -> tuple[set[tuple[str, int]], dict[tuple[str, int], Scored]]:
     """Units that a chosen unit cannot be read without: the one just before it.
 
     When the chosen unit refers back ("รางวัลดังกล่าว"), the whole unit before; when
-    it starts with a predicate (``ตัดสินให้…``) and the unit before ends on a noun,
+    it starts with a predicate (``ตัดสินให้…``), or it is the best unit and lacks the
+    subject the question asks for (``best_headless``), and the unit before ends on a noun,
     that unit's last ``subject_chars`` or fewer, from a clause boundary on
     (:func:`rag.answer.cuts.tail_start`): its subject, not the rest of its sentence.
     No subject is pulled when ``subject_chars`` is 0.
@@ -155,7 +164,9 @@ def _needed_before(
     """
     back = {(c.unit.hit.chunk.chunk_id, c.unit.position - 1) for c in chosen if _refers_back(c)}
     headless = {
-        (c.unit.hit.chunk.chunk_id, c.unit.position - 1) for c in chosen if starts_open(c.unit.text)
+        (c.unit.hit.chunk.chunk_id, c.unit.position - 1)
+        for i, c in enumerate(chosen)
+        if starts_open(c.unit.text) or (best_headless and i == 0)
     }
     subjects: dict[tuple[str, int], Scored] = {}
     for c in pool:

@@ -13,7 +13,14 @@ import re
 from functools import lru_cache
 
 from rag.thai.clauses import ends_open
-from rag.thai.segment import is_line_wrap, is_thai, sentence_spans, word_spans
+from rag.thai.segment import (
+    is_line_wrap,
+    is_thai,
+    pos_tags,
+    sentence_spans,
+    word_spans,
+    word_tokenize,
+)
 from rag.thai.years import MONTHS
 
 _SPACE_RUNS = re.compile(r"\S+")
@@ -47,17 +54,43 @@ def _gap_cost(text: str, left: int, right: int, depth: int) -> int:
     return 1 if ends_open(text[max(0, left - 60) : left]) else 0
 
 
+_MEASURE_TAGS = frozenset({"DCNM", "NCNM"})  # ORCHID: besides classifiers (C...)
+
+
+def _counts(text: str, left: int, right: int) -> bool:
+    """Whether the word after the number before ``text[left:right]`` is its measure.
+
+    Tagged in context (ORCHID): a classifier ("28,503 ราย", "16,000 ชิ้น") or a number
+    word ("3 ล้าน"), not a name ("1530 วิลเลียม").
+
+    >>> t = "มีผู้ป่วย 28,503 ราย ในปี 1530 วิลเลียม ฟาเรล"
+    >>> _counts(t, 16, 17), _counts(t, 30, 31)
+    (True, False)
+    """
+    words = word_tokenize(text[max(0, left - 12) : right + 16])
+    number = text[:left].rsplit(maxsplit=1)[-1] if text[:left].strip() else ""
+    if number not in words or words.index(number) + 1 >= len(words):
+        return True
+    at = words.index(number)
+    tag = pos_tags(words[: at + 3])[at + 1]
+    return tag.startswith("C") or tag in _MEASURE_TAGS
+
+
 def tail_start(text: str, max_chars: int) -> int:
     """Where the longest tail of ``text`` within ``max_chars`` starts, at a good gap.
 
     The gap is a space that does not split a clause or a figure (:func:`_gap_cost`
     0, else 1), outside parentheses; 0 when the text fits, ``len(text)`` when no
     gap qualifies; a tail does not open with a number. The end of a sentence names
-    the subject of what follows it.
+    the subject of what follows it. A number and the word after it are split when
+    that word is not its measure (:func:`_counts`): "ในปี 1530 | วิลเลียม ฟาเรล".
 
     >>> t = "สิทธิบัตรได้รับการเชิดชูในปี 1903 ในปี 1943 ศาลสูงสุดของสหรัฐอเมริกา"
     >>> t[tail_start(t, 40):]
     'ในปี 1943 ศาลสูงสุดของสหรัฐอเมริกา'
+    >>> t = "ได้ตีพิมพ์คำแปลคัมภีร์ในภาษาฝรั่งเศสในปี 1523 ตามด้วยคัมภีร์ไบเบิลในปี 1530 วิลเลียม ฟาเรล"
+    >>> t[tail_start(t, 60):]
+    'ตามด้วยคัมภีร์ไบเบิลในปี 1530 วิลเลียม ฟาเรล'
     >>> tail_start("สั้น", 40), tail_start("ก" * 50, 40)
     (0, 50)
     """
@@ -75,6 +108,8 @@ def tail_start(text: str, max_chars: int) -> int:
         if m.end() < floor or m.end() >= len(text) or text[m.end()].isdigit():
             continue  # a tail opens with a word, not with a figure cut from its clause
         cost = _gap_cost(text, m.start(), m.end(), depth)
+        if cost == 1 and text[m.start() - 1].isdigit() and not _counts(text, m.start(), m.end()):
+            cost = 0  # "ในปี 1530 | วิลเลียม ฟาเรล": the number ends a clause, a name follows
         if cost <= 1 and (best is None or cost < best[0]):
             best = (cost, m.end())
     return len(text) if best is None else best[1]

@@ -59,6 +59,7 @@ from rag.index.embedding import Embeddings, cosines
 from rag.search.terms import Terms, coverage, evidence_terms, matches
 from rag.thai.asks import asked_figure, gives_figure
 from rag.thai.match import is_mostly_thai
+from rag.thai.roles import asks_subject, opens_with_question_word
 
 logger = logging.getLogger(__name__)
 
@@ -273,7 +274,8 @@ def extract(
         return Answer(REFUSAL, closest_sources(scored, services.source_of), confidence, True)
     kind = asked_figure(query)
     gives = None if kind is None else functools.partial(gives_figure, kind, question=query)
-    chosen = choose(scored, budget, params, gives)
+    lacks = functools.partial(opens_with_question_word, query) if asks_subject(query) else None
+    chosen = choose(scored, budget, params, gives, lacks)
     text, citations = compose(chosen, budget, services.source_of, services.page_text)
     heads = [s.unit.text for s in scored if opens(s.unit, scored[0].unit.hit.chunk.doc_id)]
     unmet = gap(query, "\n".join([window(scored[0]), *heads, *(c.quote for c in citations)]))

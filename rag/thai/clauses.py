@@ -24,7 +24,7 @@ import re
 from functools import lru_cache
 
 from rag.thai.match import NUMBER_WORDS, fold, is_number
-from rag.thai.segment import pos_tags, word_tokenize
+from rag.thai.segment import pos_tags, word_tags, word_tokenize
 
 # Words after which a clause goes on: figure and quantity introducers, prepositions,
 # conjunctions and relative words. A clause does not end on them.
@@ -154,17 +154,21 @@ _LINKS = frozenset({"ซึ่ง", "คือ"})  # tagged as conjunction or ve
 def starts_open(text: str) -> bool:
     """Whether ``text`` starts inside a clause: with a predicate whose subject came before.
 
-    A verb, an auxiliary or a relative word (``ซึ่ง``, ``ที่``, ``คือ``) opens it.
+    A verb, an auxiliary or a relative word (``ซึ่ง``, ``ที่``, ``คือ``) opens it; so does
+    a compound that starts with a verb (:func:`rag.thai.segment.word_tags`:
+    "มีอำนาจ", "ส่งสัญญาณ").
 
     >>> starts_open("ตัดสินให้สิทธิบัตรมีผลใช้ได้ดังเดิม"), starts_open("คือนักศึกษาอีกคนหนึ่ง")
     (True, True)
+    >>> starts_open("มีอำนาจในการแก้ไขกฎหมาย"), starts_open("ที่นั่งสภาเก้าอี้แรก")
+    (True, False)
     >>> starts_open("ศาลสูงสุดตัดสินให้สิทธิบัตรมีผล"), starts_open("2,060 คน"), starts_open("")
     (False, False, False)
     """
     words = [w for w in word_tokenize(fold(text.lstrip()[:40])) if w.strip()][:3]
     if not words or not words[0][0].isalpha():
         return False
-    return words[0] in _LINKS or pos_tags(words)[0] in _PREDICATE_TAGS
+    return words[0] in _LINKS or word_tags(words)[0] in _PREDICATE_TAGS
 
 
 @lru_cache(maxsize=8192)
