@@ -12,6 +12,8 @@ other than those the question itself gives (its years, its ages).
 ('percent', 'count')
 >>> asked_figure("โครงการเริ่มเมื่อไหร่"), asked_figure("What is Active Break?")
 ('date', None)
+>>> asked_figure("กฎหมายนี้มีขึ้นในปีอะไร"), asked_figure("เปลี่ยนภาพลักษณ์ในทศวรรษใด")
+('date', 'date')
 >>> asked_figure("อัตราการสวมหมวกเปลี่ยนไปอย่างไร"), asked_figure("ลดการสูบบุหรี่อย่างไร")
 ('count', None)
 >>> asked_figure("ความคืบหน้าเกี่ยวกับอะไร")  # เกี่ยว holds กี่ and asks nothing
@@ -44,7 +46,9 @@ _PERCENT_ASK = re.compile(
     r"ร้อยละ\s*(เท่า|กี่)|กี่\s*(เปอร์เซ็นต์|%)|what\s+(percentage|share|proportion|percent)"
 )
 _DATE_ASK = re.compile(
-    r"เมื่อ\s*(ไร|ไหร่|ใด)|วันที่\s*(เท่า|ไหน|ใด)|วันไหน|วันใด|ปี\s*(ไหน|ใด)|พ\.?ศ\.?\s*(ไหน|ใด)|"
+    r"เมื่อ\s*(ไร|ไหร่|ใด)|วันที่\s*(เท่า|ไหน|ใด)|วัน\s*(ไหน|ใด|อะไร)|ปี\s*(ไหน|ใด|อะไร)|"
+    r"เดือน\s*(ไหน|ใด|อะไร)|(ทศวรรษ|ศตวรรษ)\s*(ไหน|ใด|อะไร|ที่\s*เท่า)|"
+    r"[พค]\.?ศ\.?\s*(ไหน|ใด|อะไร)|"
     r"\bwhen\b|what\s+(date|year|day)|which\s+(date|year|day)|"
     r"กี่โมง|เวลา\s*(ใด|ไหน)|\bwhat\s+time\b"
 )
