@@ -12,7 +12,7 @@ from rag.answer.compose import compose
 from rag.answer.cuts import tail_start
 from rag.answer.units import PARAMS, Scored, Unit
 from rag.data import Chunk, Hit
-from rag.thai.clauses import starts_open
+from rag.thai.clauses import starts_open, starts_relative
 from rag.thai.roles import asks_subject, opens_with_question_word
 from rag.thai.segment import compound_parts, word_tags
 
@@ -95,3 +95,15 @@ def test_a_subject_tail_splits_a_number_from_a_name_but_not_from_its_measure(
 ) -> None:
     cut = tail_start(text, 36)
     assert text[cut:].endswith(tail) and not text[cut:].startswith("ราย")
+
+
+def test_a_relative_clause_brings_the_noun_it_describes_whatever_ends_it() -> None:
+    """ "…มีเพียงเภสัชกรเท่านั้น | ที่สามารถจ่ายยา…": the unit before ends on an adverb."""
+    lead, body = "ตามกฎหมายยา มีเพียงเภสัชกรเท่านั้น", "ที่สามารถจ่ายยาอันตรายให้แก่ประชาชนในร้านขายยาได้"
+    page = f"{lead} {body}"
+    hit = Hit(Chunk("c3", "d3", 1, 0, len(page), page), "ยา", 0.5, "both")
+    best, before = Unit(hit, 0, 1, len(lead) + 1, len(page)), Unit(hit, 0, 0, 0, len(lead))
+    units = [Scored(best, 0.9, 0.8, 0.8, 2.0), ranked()[1], Scored(before, 0.5, 0.1, 0.8, 1.0)]
+    assert [c.unit.position for c in choose(units, 300, PARAMS)] == [1, 0]
+    plain = "ตามกฎหมายยา มีเพียงเภสัชกรเท่านั้น จ่ายยาอันตรายให้แก่ประชาชนในร้านขายยาได้"
+    assert not starts_relative(plain[len(lead) + 1 :])  # a verb after an adverb: not pulled

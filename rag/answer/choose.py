@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from rag.answer.cuts import tail_start
 from rag.answer.units import Params, Scored
 from rag.search.retriever import jaccard
-from rag.thai.clauses import ends_on_noun, ends_open, starts_open
+from rag.thai.clauses import ends_on_noun, ends_open, starts_open, starts_relative
 from rag.thai.match import cached_search_tokens, text_key
 
 REDUNDANT_JACCARD = 0.7
@@ -168,10 +168,16 @@ def _needed_before(
         for i, c in enumerate(chosen)
         if starts_open(c.unit.text) or (best_headless and i == 0)
     }
+    heads = {  # a relative clause describes whatever ends the unit before
+        (c.unit.hit.chunk.chunk_id, c.unit.position - 1)
+        for c in chosen
+        if starts_relative(c.unit.text)
+    }
     subjects: dict[tuple[str, int], Scored] = {}
     for c in pool:
         key = (c.unit.hit.chunk.chunk_id, c.unit.position)
-        if subject_chars and key in headless and key not in back and ends_on_noun(c.unit.text):
+        named = key in heads or ends_on_noun(c.unit.text)
+        if subject_chars and key in headless and key not in back and named:
             cut = tail_start(c.unit.text, subject_chars)
             if cut < len(c.unit.text):
                 unit = dataclasses.replace(c.unit, start=c.unit.start + cut)

@@ -147,7 +147,8 @@ def closed_end(text: str, max_trim: float = 0.4) -> int:
 # ORCHID tags of a word that continues a clause: verbs, auxiliaries, a relative pronoun.
 _PREDICATE_TAGS = frozenset({"VACT", "VSTA", "XVBM", "XVAM", "XVMM", "PREL"})
 _NOUN_TAGS = frozenset({"NCMN", "NPRP", "NCNM", "NLBL", "NTTL", "NONM"})
-_LINKS = frozenset({"ซึ่ง", "คือ"})  # tagged as conjunction or verb; both need what went before
+_LINKS = frozenset({"ซึ่ง", "คือ"})
+_RELATIVES = frozenset({"ซึ่ง", "อัน"})  # tagged as conjunction or verb; both need what went before
 
 
 @lru_cache(maxsize=8192)
@@ -169,6 +170,29 @@ def starts_open(text: str) -> bool:
     if not words or not words[0][0].isalpha():
         return False
     return words[0] in _LINKS or word_tags(words)[0] in _PREDICATE_TAGS
+
+
+@lru_cache(maxsize=8192)
+def starts_relative(text: str) -> bool:
+    """Whether ``text`` opens with a relative word (``ซึ่ง``, ``อัน``, relative ``ที่``).
+
+    It describes the noun just before it, whatever word ends the text before it
+    ("มีเพียงเภสัชกรเท่านั้น | ที่สามารถจ่ายยาได้").
+
+    >>> starts_relative("ซึ่งการระบาดครั้งนี้เกี่ยวข้องกับสงคราม")
+    True
+    >>> starts_relative("ที่สามารถจ่ายยาตามกำหนดเวลาให้กับสาธารณชน")
+    True
+    >>> starts_relative("ที่ศูนย์อวกาศเคนเนดี้มีการทดสอบ"), starts_relative("")
+    (False, False)
+    """
+    words = [w for w in word_tokenize(fold(text.lstrip()[:40])) if w.strip()][:3]
+    if not words:
+        return False
+    if words[0] in _RELATIVES:
+        return True
+    # relative ที่ is followed by its verb ("ที่สามารถ…"), the preposition by a place
+    return words[0] == "ที่" and len(words) > 1 and word_tags(words)[1] in _PREDICATE_TAGS
 
 
 @lru_cache(maxsize=8192)
