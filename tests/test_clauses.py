@@ -95,3 +95,22 @@ def test_a_later_passage_that_stops_mid_clause_is_left_out() -> None:
     hit = Hit(Chunk("c5", "d5", 1, 0, len(closed), closed), "น้ำมัน", 0.4, "both")
     _, citations = compose([answer, scored(0, 0, len(closed), 0.9, hit)], 300)
     assert [c.doc_id for c in citations] == ["d2", "d5"]  # a closed one stays
+
+
+def test_a_clause_that_bridges_to_the_best_unit_must_fit_or_the_best_would_be_cut() -> None:
+    """compose cuts a run at its end to fit; the best unit must not be that end."""
+    opener = "ผลการสำรวจของกรมควบคุมโรคพบว่า"
+    bridge = "ผู้ตอบแบบสอบถามส่วนใหญ่เห็นด้วยกับมาตรการควบคุมการโฆษณาเครื่องดื่มแอลกอฮอล์ " * 2
+    best = "ในปี 2566 อัตราการดื่มสุราของเยาวชนอายุ 15-19 ปี ลดลงเหลือร้อยละ 12.1 จากร้อยละ 13.6 ในปี 2564"
+    page = f"{opener} {bridge.strip()} {best}"
+    hit = Hit(Chunk("c9", "d9", 1, 0, len(page), page), "สำรวจ", 0.5, "both")
+    at = page.index(best)
+    units = [
+        Scored(Unit(hit, 0, 2, at, len(page)), 0.9, 0.9, 0.8, 2.0),
+        Scored(Unit(hit, 0, 0, 0, len(opener)), 0.8, 0.7, 0.8, 1.9),
+        scored(0, 0, 10, 1.5, OTHER_HIT),
+        Scored(Unit(hit, 0, 1, len(opener) + 1, at - 1), 0.5, 0.1, 0.8, 1.0),
+    ]
+    budget = len(best) + len(bridge) // 2 + 20  # the bridge does not fit beside the best
+    text, _ = compose(choose(units, budget, PARAMS), budget)
+    assert best in text and len(text) <= budget

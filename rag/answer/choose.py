@@ -119,7 +119,9 @@ def choose(
             cid, pos = cand.unit.hit.chunk.chunk_id, cand.unit.position
             use = subjects.get((cid, pos), cand)  # a subject is quoted from its clause on
             key, tokens = text_key(use.unit.text), frozenset(cached_search_tokens(use.unit.text))
-            follows = (cid, pos - 1) in open_ends  # compose cuts it to fit
+            # compose cuts a run's end to fit; a unit that bridges to a chosen one
+            # after it must fit, or the cut falls on that one (the best, maybe)
+            follows = (cid, pos - 1) in open_ends and (cid, pos + 1) not in placed
             if (used + _cost(use) > budget and not follows) or any(
                 key == k or jaccard(tokens, t) >= REDUNDANT_JACCARD for k, t in seen
             ):
