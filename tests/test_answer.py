@@ -14,15 +14,17 @@ import pytest
 
 from rag.answer.answerer import ExtractiveAnswerer, LlmAnswerer, make_answerer
 from rag.answer.ask import LLM_DOWN_NOTICE, REFUSAL, answer, stream_answer
+from rag.answer.extractive import collect_units, evidence, score_units
 from rag.answer.prompts import QUOTED_IN_THAI
 from rag.answer.services import Services
 from rag.answer.settings import AnswerSettings
 from rag.cli.ask import answer_json
 from rag.cli.main import main
 from rag.config import load_config
-from rag.data import Answer, Hit, Turn
+from rag.data import Answer, Chunk, Hit, Turn
 from rag.errors import BackendError, InputError
 from rag.index.index import Index
+from rag.search.terms import evidence_terms
 
 DOCS = {
     "alcohol.md": (
@@ -374,3 +376,20 @@ def test_page_text_and_the_judges_passage_reach_past_a_chunk(tmp_path: Path) -> 
         assert _passage(inside, looked, index) == chunk.text
     finally:
         index.close()
+
+
+def test_a_year_in_the_title_counts_for_a_chunk_that_does_not_repeat_it(qa_index: Index) -> None:
+    """A news page names its year (or its "PM2.5") once, in the title, not in every chunk."""
+    question = "ปี 2567 เชียงใหม่มีวันที่ฝุ่น PM2.5 เกินมาตรฐานกี่วัน"
+    text = "จังหวัดเชียงใหม่มีจำนวนวันที่ค่าเฉลี่ยเกินมาตรฐาน 78 วันในช่วงมกราคมถึงเมษายน"
+    titled = Hit(Chunk("c1", "d1", 2, 0, len(text), text), "ฝุ่น PM2.5 ปี 2567", 0.5, "both")
+    bare = Hit(Chunk("c2", "d2", 2, 0, len(text), text), "สถานการณ์ฝุ่นภาคเหนือ", 0.5, "both")
+    terms = evidence_terms(qa_index.bm25, question, None)
+    vector = qa_index.embeddings.query(question)
+    units = collect_units([titled, bare])
+    by_doc = {
+        s.unit.hit.chunk.doc_id: s
+        for s in score_units(terms, units, qa_index.embeddings, vector, question=question)
+    }
+    assert by_doc["d1"].numbers == 1.0 and by_doc["d2"].numbers < 1.0
+    assert evidence(by_doc["d1"]) > evidence(by_doc["d2"])  # the other is about another year

@@ -12,7 +12,8 @@ spaces, crumbs joined to the next unit). A unit's score adds, with the weights o
   (:func:`score_units`), in one batched call: the cost of a cold question is bounded;
 - the IDF-weighted share of the question's content terms found in the unit
   (:func:`rag.search.terms.coverage`), and in its chunk;
-- the share of the question's numbers (years, figures) found in its chunk;
+- the share of the question's numbers (years, figures) found in its chunk or its
+  document's title (which may name a year or a "PM2.5" for the whole document);
 - ``1 / (1 + rank)`` of its chunk in the retrieved list;
 - a bonus when it gives the kind of figure the question asks for, and a penalty
   when it mostly repeats its document's title (:func:`rag.answer.units.is_heading`).
@@ -155,9 +156,10 @@ def score_units(
     )
     passage_cover = {cid: coverage(terms, text) for cid, text in chunks.items()}
     wanted = [t for t in terms if any(c.isdigit() for c in t)]
-    numbers = {
+    titled = {u.hit.chunk.chunk_id: f"{u.hit.title}\n{u.hit.chunk.text}" for u in units}
+    numbers = {  # the title counts: "PM2.5", "ปี 2567" may name the whole document
         cid: sum(matches(t, text) for t in wanted) / len(wanted) if wanted else 1.0
-        for cid, text in chunks.items()
+        for cid, text in titled.items()
     }
     kind = asked_figure(question)
     covers = [coverage(terms, u.text) for u in units]
