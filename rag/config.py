@@ -142,7 +142,7 @@ class Config:
     rerank_coverage: float = 0.55
     rerank_title: float = 0.5
     answer_max_chars: int = 300
-    refuse_threshold: float = 0.41
+    refuse_threshold: float = 0.42
     answer_embed_units: int = 32
     llm_base_url: str = ""
     llm_model: str = ""

@@ -3,7 +3,7 @@
 >>> from rag.config import Config
 >>> s = AnswerSettings.from_config(Config(llm_base_url="http://127.0.0.1:8080"))
 >>> s.max_chars, s.refuse_threshold, s.retrieval.k, s.llm.base_url
-(300, 0.41, 5, 'http://127.0.0.1:8080')
+(300, 0.42, 5, 'http://127.0.0.1:8080')
 >>> s.embed_units, AnswerSettings.from_config(Config(answer_embed_units=0)).embed_units
 (32, None)
 """
