@@ -11,8 +11,7 @@ spaces, crumbs joined to the next unit). A unit's score adds, with the weights o
   ``AnswerSettings.embed_units`` most promising units of a question are embedded
   (:func:`score_units`), in one batched call: the cost of a cold question is bounded;
 - the IDF-weighted share of the question's content terms found in the unit
-  (:func:`rag.search.terms.coverage`), and in its chunk with its document's title
-  (the title names what a chunk deep in the document no longer repeats);
+  (:func:`rag.search.terms.coverage`), and in its chunk;
 - the share of the question's numbers (years, figures) found in its chunk or its
   document's title (which may name a year or a "PM2.5" for the whole document);
 - ``1 / (1 + rank)`` of its chunk in the retrieved list;
@@ -152,11 +151,10 @@ def score_units(
     if not units:
         return []
     chunks = {u.hit.chunk.chunk_id: u.hit.chunk.text for u in units}
-    titles = {u.hit.chunk.chunk_id: u.hit.title for u in units}
     passage_dense = dict(
         zip(chunks, _cosines(list(chunks.values()), embeddings, query_vector), strict=True)
     )
-    passage_cover = {cid: coverage(terms, f"{titles[cid]}\n{text}") for cid, text in chunks.items()}
+    passage_cover = {cid: coverage(terms, text) for cid, text in chunks.items()}
     wanted = [t for t in terms if any(c.isdigit() for c in t)]
     titled = {u.hit.chunk.chunk_id: f"{u.hit.title}\n{u.hit.chunk.text}" for u in units}
     numbers = {  # the title counts: "PM2.5", "ปี 2567" may name the whole document

@@ -58,7 +58,7 @@ class Params:
         dense_floor: Cosine mapped to 0 in the evidence.
         dense_ceiling: Cosine mapped to 1 in the evidence.
         cover_weight: Share of the best unit's coverage in the evidence.
-        passage_weight: Share of its chunk's coverage (with the title) in the evidence (the rest
+        passage_weight: Share of its chunk's coverage in the evidence (the rest
             is the scaled cosine).
         number_penalty: Share of the evidence lost when a number of the question
             is missing from the best unit's chunk.
