@@ -330,10 +330,10 @@ def write_reports(report: dict[str, Any]) -> None:
         "",
         "Evidence = 0.4 × IDF coverage of the question's terms by the best unit + 0.2 × by "
         "its chunk + 0.4 × its cosine scaled from [0.75, 0.92] to [0, 1], halved when a "
-        "number of the question is missing from the chunk. The 200 questions are 100 evenly "
-        "spaced dev questions and 100 held-out ones, asked with their gold paragraph's hits "
-        "dropped from a deeper retrieval; BM25 IDF still counts the removed paragraph (1 of "
-        "240 documents; negligible).",
+        "number of the question is missing from the chunk and its document's title. The "
+        "200 questions are 100 evenly spaced dev questions and 100 held-out ones, asked "
+        "with their gold paragraph's hits dropped from a deeper retrieval; BM25 IDF still "
+        "counts the removed paragraph (1 of 240 documents; negligible).",
         "",
         f"Chosen on dev: threshold {chosen['threshold']} (Wilson 95 % upper bound of false "
         f"refusals <= 5 %, then the highest refusal): refusal {chosen['refusal']:.1f} %, false "
