@@ -70,7 +70,8 @@ class Manifest:
     def __init__(self, index_dir: Path) -> None:
         index_dir.mkdir(parents=True, exist_ok=True)
         self.path = index_dir / "manifest.sqlite3"
-        self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        # another process may be creating it: wait for its lock, not the default 5 s
+        self._db = sqlite3.connect(self.path, 60.0, isolation_level=None, check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.executescript(SCHEMA)
 
