@@ -78,6 +78,7 @@ def choose(
     seen = [(text_key(best.unit.text), frozenset(cached_search_tokens(best.unit.text)))]
     pool = list(scored[1:])
     wanted = gives is not None and not gives(best.unit.text)
+    headless = lacks_subject is not None and lacks_subject(best.unit.text)
     while pool:
         placed = {(c.unit.hit.chunk.chunk_id, c.unit.position) for c in chosen}
         open_ends = {(c.unit.hit.chunk.chunk_id, c.unit.position) for c in chosen if _open(c)}
@@ -90,7 +91,6 @@ def choose(
 
         # once the figure asked for is given, the room is for its clause, not a subject
         subject_chars = params.subject_chars if gives is None or wanted else 0
-        headless = lacks_subject is not None and lacks_subject(best.unit.text)
         needed, subjects = _needed_before(chosen, pool, subject_chars, headless)
 
         def adjusted(

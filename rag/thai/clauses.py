@@ -147,8 +147,17 @@ def closed_end(text: str, max_trim: float = 0.4) -> int:
 # ORCHID tags of a word that continues a clause: verbs, auxiliaries, a relative pronoun.
 _PREDICATE_TAGS = frozenset({"VACT", "VSTA", "XVBM", "XVAM", "XVMM", "PREL"})
 _NOUN_TAGS = frozenset({"NCMN", "NPRP", "NCNM", "NLBL", "NTTL", "NONM"})
-_LINKS = frozenset({"ซึ่ง", "คือ"})
-_RELATIVES = frozenset({"ซึ่ง", "อัน"})  # tagged as conjunction or verb; both need what went before
+_LINKS = frozenset({"ซึ่ง", "คือ"})  # tagged as conjunction or verb; both need what went before
+_RELATIVES = frozenset({"ซึ่ง", "อัน"})
+
+
+def first_words(text: str, n: int = 3) -> list[str]:
+    """The first ``n`` words of ``text`` (folded), from its first 40 characters.
+
+    >>> first_words("  ซึ่งการระบาดครั้งนี้", 2)
+    ['ซึ่ง', 'การ']
+    """
+    return word_tokenize(fold(text.lstrip()[:40]))[:n]
 
 
 @lru_cache(maxsize=8192)
@@ -166,7 +175,7 @@ def starts_open(text: str) -> bool:
     >>> starts_open("ศาลสูงสุดตัดสินให้สิทธิบัตรมีผล"), starts_open("2,060 คน"), starts_open("")
     (False, False, False)
     """
-    words = [w for w in word_tokenize(fold(text.lstrip()[:40])) if w.strip()][:3]
+    words = first_words(text)
     if not words or not words[0][0].isalpha():
         return False
     return words[0] in _LINKS or word_tags(words)[0] in _PREDICATE_TAGS
@@ -186,7 +195,7 @@ def starts_relative(text: str) -> bool:
     >>> starts_relative("ที่ศูนย์อวกาศเคนเนดี้มีการทดสอบ"), starts_relative("")
     (False, False)
     """
-    words = [w for w in word_tokenize(fold(text.lstrip()[:40])) if w.strip()][:3]
+    words = first_words(text)
     if not words:
         return False
     if words[0] in _RELATIVES:

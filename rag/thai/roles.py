@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from rag.thai.clauses import first_words
 from rag.thai.match import fold
 from rag.thai.segment import VERB_TAGS, word_tags, word_tokenize
 
@@ -62,8 +63,8 @@ def opens_with_question_word(question: str, text: str) -> bool:
     >>> opens_with_question_word(q, "แอ่งนี้กินพื้นที่ 7,000,000 ตารางกิโลเมตร")
     False
     """
-    first = next((w for w in word_tokenize(fold(text.lstrip()[:30])) if w.strip()), "")
-    return bool(first) and first in _question_words(question)
+    first = first_words(text, 1)
+    return bool(first) and first[0] in _question_words(question)
 
 
 @lru_cache(maxsize=1024)
