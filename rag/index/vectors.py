@@ -6,11 +6,17 @@ it was built with; opening it with another embedder raises
 :class:`~rag.errors.EmbedderMismatchError`, because vectors of two models must
 never be compared. Chroma's default embedding function (which would download a
 model) is disabled: vectors always come from :mod:`rag.index.embedders`.
+
+Chroma searches an HNSW graph, which is approximate, and it builds a different
+graph each time. The search breadth (``Config.dense_ef_search``) is set wide enough
+that the top of the list is exact: then two builds of one corpus retrieve alike.
+An index built with another breadth is switched to the configured one on opening.
 """
 
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -93,6 +99,20 @@ def to_chroma_where(where: Where | None) -> dict[str, Any] | None:
     return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
+def _search_breadth(collection: Collection, ef_search: int) -> None:
+    """Give ``collection`` the HNSW search breadth ``ef_search`` unless it has it."""
+    from chromadb.errors import ChromaError
+
+    was = ((collection.configuration_json or {}).get("hnsw") or {}).get("ef_search")
+    if was == ef_search:
+        return
+    try:
+        collection.modify(configuration={"hnsw": {"ef_search": ef_search}})
+        logger.info("HNSW ef_search of %s: %s -> %d", collection.name, was, ef_search)
+    except (ChromaError, sqlite3.Error) as exc:  # another process may hold the store
+        logger.warning("HNSW ef_search of %s stays %s: %s", collection.name, was, exc)
+
+
 def _clean(meta: Mapping[str, Any]) -> dict[str, ChromaValue]:
     return {k: v for k, v in meta.items() if isinstance(v, ChromaValue) and v != ""}
 
@@ -105,13 +125,20 @@ class VectorStore:
         embedder_id: Identity of the embedder (see :func:`rag.index.embedders.embedder_id`).
         name: Collection name.
         rebuild: Delete the collection first (``rag ingest --rebuild``).
+        ef_search: Breadth of the HNSW search (``Config.dense_ef_search``).
 
     Raises:
         EmbedderMismatchError: The collection was built with another embedder.
     """
 
     def __init__(
-        self, client: ClientAPI, embedder_id: str, name: str = COLLECTION, rebuild: bool = False
+        self,
+        client: ClientAPI,
+        embedder_id: str,
+        name: str = COLLECTION,
+        rebuild: bool = False,
+        *,
+        ef_search: int,
     ) -> None:
         from chromadb.errors import NotFoundError
 
@@ -129,7 +156,7 @@ class VectorStore:
         except (NotFoundError, ValueError):
             collection = client.create_collection(
                 name,
-                configuration={"hnsw": {"space": "cosine"}},
+                configuration={"hnsw": {"space": "cosine", "ef_search": ef_search}},
                 metadata={"embedder_id": embedder_id},
                 embedding_function=None,
             )
@@ -143,6 +170,7 @@ class VectorStore:
                 f"the index was built with embedder {stored!r} but {embedder_id!r} is configured; "
                 "rebuild it with `rag ingest --rebuild <docs>` or configure the original embedder",
             )
+        _search_breadth(collection, ef_search)
         self.collection: Collection = collection
 
     @classmethod
@@ -155,7 +183,8 @@ class VectorStore:
         fresh: bool = False,
     ) -> VectorStore:
         """Open the collection of the configured store (see :func:`open_chroma`)."""
-        return cls(open_chroma(cfg, fresh), embedder_id, name=name, rebuild=rebuild)
+        client = open_chroma(cfg, fresh)
+        return cls(client, embedder_id, name=name, rebuild=rebuild, ef_search=cfg.dense_ef_search)
 
     def count(self) -> int:
         """Number of vectors."""
