@@ -82,3 +82,24 @@ def test_a_broken_glossary_is_a_clear_error(tmp_path: Path, text: str) -> None:
 def test_a_missing_glossary_file_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError):
         RetrievalSettings.from_config(Config(glossary=str(tmp_path / "none.toml")))
+
+
+def test_the_starter_glossary_gives_english_questions_the_words_of_thai_news() -> None:
+    """Agencies, diseases and months that health news names, asked about in English."""
+    starter = Glossary.load()
+    question = "How many rabies cases did the Department of Disease Control see in July?"
+    expanded = starter.expand(question)
+    assert all(w in expanded for w in ("พิษสุนัขบ้า", "กรมควบคุมโรค", "กรกฎาคม"))
+    assert "พฤษภาคม" not in starter.expand("What may a gold card holder get?")  # the verb
+    assert "บัตรทอง" in starter.expand("What may a gold card holder get?")
+    assert "doctor" not in starter.expand("หมอกควันในภาคเหนือ")  # not หมอ inside หมอก
+    assert "กรกฎาคม" in starter.expand("ครม. อนุมัติเมื่อ ก.ค. 2567")  # Thai short forms too
+
+
+def test_no_spelling_is_in_two_starter_groups() -> None:
+    """A spelling in two groups would join two meanings in every question that uses it."""
+    seen: dict[str, tuple[str, ...]] = {}
+    for group in Glossary.load().groups:
+        for spelling in group:
+            assert spelling not in seen, f"{spelling!r} is in {seen[spelling]} and {group}"
+            seen[spelling] = group
