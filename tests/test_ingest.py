@@ -54,8 +54,9 @@ def test_first_ingest_then_rerun_is_a_no_op(env):
     assert "รายงานสุรา" not in pages[0].text  # running header removed
     assert pages[1].text.startswith("ในปี 2566")
     for chunk in manifest.chunks():
-        page = next(p for p in manifest.pages(chunk.doc_id) if p.number == chunk.page)
-        assert page.text[chunk.start : chunk.end] == chunk.text
+        [page] = manifest.pages(chunk.doc_id, chunk.page)  # one page, read alone
+        assert page.number == chunk.page and page.text[chunk.start : chunk.end] == chunk.text
+    assert manifest.pages(pdf.meta.doc_id, 9) == []  # no such page
     before = snapshot(manifest)
     second = run()
     assert second.counts["unchanged"] == 2 and second.counts["new"] == 0

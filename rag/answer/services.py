@@ -20,7 +20,7 @@ from rag.search.settings import RetrievalSettings
 
 def page_text_of(index: Index, doc_id: str, page: int) -> str:
     """The indexed text of a page (chunk offsets are offsets in it), ``""`` if unknown."""
-    return next((p.text for p in index.manifest.pages(doc_id) if p.number == page), "")
+    return next((p.text for p in index.manifest.pages(doc_id, page)), "")
 
 
 def no_pages(doc_id: str, page: int) -> str:

@@ -213,11 +213,10 @@ class Manifest:
         row = self._db.execute("SELECT meta FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
         return DocMeta.from_json(json.loads(row[0])) if row else None
 
-    def pages(self, doc_id: str) -> list[Page]:
-        """Pages of a document, in order."""
-        rows = self._db.execute(
-            "SELECT number, text FROM pages WHERE doc_id=? ORDER BY number", (doc_id,)
-        )
+    def pages(self, doc_id: str, number: int | None = None) -> list[Page]:
+        """Pages of a document, in order; only page ``number`` when it is given."""
+        sql = "SELECT number, text FROM pages WHERE doc_id=? AND (? IS NULL OR number=?)"
+        rows = self._db.execute(sql + " ORDER BY number", (doc_id, number, number))
         return [Page(doc_id, n, t) for n, t in rows]
 
     # --- chunks ------------------------------------------------------------------
