@@ -57,6 +57,7 @@ def _gap_cost(text: str, left: int, right: int, depth: int) -> int:
 _MEASURE_TAGS = frozenset({"DCNM", "NCNM"})  # ORCHID: besides classifiers (C...)
 
 
+@lru_cache(maxsize=4096)  # the same unit's tail is sought again for each answer that quotes it
 def _counts(text: str, left: int, right: int) -> bool:
     """Whether the word after the number before ``text[left:right]`` is its measure.
 
