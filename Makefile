@@ -70,6 +70,7 @@ bench: $(VENV)/.dev
 	$(PY) eval/bench_extract.py
 	$(PY) eval/bench_retrieval.py
 	$(PY) eval/bench_answers.py
+	$(PY) eval/bench_dense.py
 
 # The app under 4, 8 and 16 concurrent partners (a few minutes per answer_workers value).
 bench-load: $(VENV)/.base
