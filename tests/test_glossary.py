@@ -93,7 +93,8 @@ def test_the_starter_glossary_gives_english_questions_the_words_of_thai_news() -
     assert "พฤษภาคม" not in starter.expand("What may a gold card holder get?")  # the verb
     assert "บัตรทอง" in starter.expand("What may a gold card holder get?")
     assert "doctor" not in starter.expand("หมอกควันในภาคเหนือ")  # not หมอ inside หมอก
-    assert "กรกฎาคม" in starter.expand("ครม. อนุมัติเมื่อ ก.ค. 2567")  # Thai short forms too
+    # a mixed question's Thai short form too (mostly Thai questions skip the glossary)
+    assert "กรกฎาคม" in starter.expand("What did the cabinet approve in ก.ค. 2024?")
 
 
 def test_no_spelling_is_in_two_starter_groups() -> None:
