@@ -155,7 +155,8 @@ def test_server_mode_matches_embedded(
     assert not (tmp_path / "unused" / "chroma").exists()
     with pytest.raises(EmbedderMismatchError):
         VectorStore.open(cfg, "st:other")
-    wider = VectorStore.open(cfg.with_(dense_ef_search=123), EID)  # changed over HTTP
+    # changed over HTTP (the server searches with it once it restarts: see rag.index.vectors)
+    wider = VectorStore.open(cfg.with_(dense_ef_search=123), EID)
     assert VectorStore.open(cfg, EID).collection.configuration_json["hnsw"]["ef_search"] == 400
     assert wider.collection.configuration_json["hnsw"]["ef_search"] == 123
 

@@ -10,7 +10,9 @@ model) is disabled: vectors always come from :mod:`rag.index.embedders`.
 Chroma searches an HNSW graph, which is approximate, and it builds a different
 graph each time. The search breadth (``Config.dense_ef_search``) is set wide enough
 that the top of the list is exact: then two builds of one corpus retrieve alike.
-An index built with another breadth is switched to the configured one on opening.
+An index built with another breadth is switched to the configured one on opening;
+the embedded store searches with it at once, a Chroma server once it restarts
+(measured with chromadb 1.5.9: the server keeps the breadth of a loaded index).
 """
 
 from __future__ import annotations
