@@ -71,7 +71,7 @@ def last_words(text: str, n: int = 2) -> list[str]:
     (['ปี', '2570'], ['ร้อยละ'])
     """
     tail = fold(text).rstrip()[-60:]
-    return [w for w in word_tokenize(tail) if w.strip()][-n:]
+    return word_tokenize(tail)[-n:]
 
 
 def ends_open(text: str) -> bool:
@@ -216,7 +216,7 @@ def ends_on_noun(text: str) -> bool:
     tail = fold(text.rstrip())[-40:]
     if tail.endswith(")"):
         return True
-    words = [w for w in word_tokenize(tail) if w.strip()][-3:]
+    words = word_tokenize(tail)[-3:]
     if not words or words[-1][-1].isdigit():
         return False
     return pos_tags(words)[-1] in _NOUN_TAGS

@@ -37,7 +37,7 @@ def asks_subject(question: str) -> bool:
 
     Not when it asks where, why, how, when or how much (``ที่ใด``, ``เหตุใด``).
     """
-    words = [w for w in word_tokenize(fold(question)) if w.strip()]
+    words = word_tokenize(fold(question))
     if not words:
         return False
     tags = word_tags(words)
