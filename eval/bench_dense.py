@@ -1,7 +1,7 @@
 """How wide Chroma's HNSW search must be for the dense top k to be exact.
 
 Chroma's HNSW search is approximate, and it builds a different graph for the same
-vectors each time. For each ``ef_search`` this benchmark measures, on a copy of a
+vectors each time. For each ``ef_search`` this benchmark measures, with the vectors of a
 real evaluation index and with its question set's query vectors:
 
 - recall@k: the share of the exact top k (numpy cosine over every stored vector)
@@ -32,17 +32,17 @@ from typing import Any
 
 import numpy as np
 
+from rag.config import load_config
+from rag.evaluation.qsets import load_set
+from rag.index.index import Index
+
 ROOT = Path(__file__).resolve().parents[1]
 CACHE = Path(os.environ.get("RAG_EVAL_CACHE", Path.home() / ".cache" / "thaihealth-rag"))
 BATCH = 1000  # vectors per insert, as an ingest adds them
 
 
-def stored_vectors(index_dir: Path) -> tuple[list[str], np.ndarray]:
+def stored_vectors(index: Index) -> tuple[list[str], np.ndarray]:
     """Every chunk id and unit vector of an index's Chroma collection."""
-    from rag.config import load_config
-    from rag.index.index import Index
-
-    index = Index(load_config(None).with_(index_dir=index_dir))
     collection = index.vectors.collection
     ids: list[str] = []
     parts = []
@@ -95,16 +95,11 @@ def measure(
     }
 
 
-def query_vectors(index_dir: Path, set_name: str, shared: Path) -> np.ndarray:
+def query_vectors(index: Index, set_name: str, shared: Path) -> np.ndarray:
     """The query embeddings of a question set's answerable and unanswerable questions."""
-    from rag.config import load_config
-    from rag.evaluation.qsets import load_set
-    from rag.index.index import Index
-
     qset = load_set(
         set_name, sets_dir=ROOT / "eval" / "sets", corpus_dir=ROOT / "corpus", shared_dir=shared
     )
-    index = Index(load_config(None).with_(index_dir=index_dir))
     out = np.asarray([index.embeddings.query(q.question) for q in qset.questions])
     unit: np.ndarray = out / np.linalg.norm(out, axis=1, keepdims=True)
     return unit
@@ -144,8 +139,9 @@ def main() -> None:
     if not (args.index / "chroma").is_dir():
         print(f"bench_dense skipped: no index at {args.index} (`make eval` builds it)")
         return
-    ids, vectors = stored_vectors(args.index)
-    queries = query_vectors(args.index, args.set, args.shared)
+    index = Index(load_config(None).with_(index_dir=args.index))
+    ids, vectors = stored_vectors(index)
+    queries = query_vectors(index, args.set, args.shared)
     rows = [measure(ids, vectors, queries, int(ef), args.k) for ef in args.efs.split(",")]
     meta = {
         "index": args.index.name,
