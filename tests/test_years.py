@@ -39,6 +39,8 @@ def test_amounts_codes_and_ages_are_not_years() -> None:
 def test_short_thai_years_follow_a_marker() -> None:
     assert [y.be for y in years_in("ปี 67 กับ พ.ศ. 66")] == [2567, 2566]
     assert years_in("ปี 39") == []  # 2539 is too far back to be written short here
+    assert [y.be for y in years_in("สงกรานต์ 66 และ 1 ม.ค. 67, ธ.ค.64")] == [2566, 2567, 2564]
+    assert years_in("เดือนมีนาคม 45 ราย") == []  # a full month name is followed by counts too
 
 
 def test_only_years_have_an_other_era() -> None:

@@ -7,8 +7,9 @@ as one. The rules here are the only place that knows the offset.
 
 A four-digit number is a year of one era by its range: 1800-2299 is C.E. and
 2343-2842 is B.E.; the ranges do not overlap, so no marker is needed (พ.ศ., ค.ศ.,
-B.E. and C.E. only confirm what the range says). After พ.ศ. or ปี a two-digit
-number is a short B.E. year (``ปี 67`` is 2567), as in chat Thai.
+B.E. and C.E. only confirm what the range says). After พ.ศ., ปี, an abbreviated
+month or สงกรานต์ a two-digit number is a short B.E. year (``ปี 67`` and
+``1 ม.ค. 67`` are 2567, ``สงกรานต์ 66`` is 2566), as in chat Thai and news.
 
 >>> sorted(year_equivalents("2027"))
 ['2027', '2570']
@@ -37,7 +38,9 @@ MONTHS = frozenset(
 CE_YEARS = range(1800, 2300)
 BE_YEARS = range(CE_YEARS.start + BE_OFFSET, CE_YEARS.stop + BE_OFFSET)
 
-_SHORT_YEAR_MARK = r"(?:พ\.?\s?ศ\.?|ปี)"  # before a two-digit B.E. year
+#: Words after which a two-digit number is a short B.E. year (ปี 67, 1 ม.ค. 67, สงกรานต์ 66).
+SHORT_YEAR_WORDS = ("ปี", "สงกรานต์", *sorted(m for m in MONTHS if m.endswith(".")))
+_SHORT_YEAR_MARK = rf"(?:พ\.?\s?ศ\.?|{'|'.join(map(re.escape, SHORT_YEAR_WORDS))})"
 _YEAR = re.compile(
     rf"(?P<mark>{_SHORT_YEAR_MARK})?\s*"
     r"(?<!\d)(?<!\d[.,])(?P<num>\d{4}|\d{2})(?![\d]|[.,]\d)",
@@ -98,7 +101,7 @@ def to_ce(be: int) -> int:
 def _year_of(match: re.Match[str]) -> Year | None:
     digits = match.group("num")
     value = int(digits)
-    if len(digits) == 2:  # only after พ.ศ. or ปี: a short B.E. year (ปี 67 → 2567)
+    if len(digits) == 2:  # only after a mark: a short B.E. year (ปี 67 → 2567)
         if not match.group("mark") or value < 40:
             return None
         be = 2500 + value
@@ -128,6 +131,8 @@ def short_years(text: str) -> dict[str, str]:
 
     >>> short_years("ปี 67 คนไทยดื่มเหล้าร้อยละเท่าไร"), short_years("อายุ 67 ปี")
     ({'67': '2567'}, {})
+    >>> short_years("สงกรานต์ 66 เกิดอุบัติเหตุกี่ครั้ง"), short_years("ณ 1 ต.ค. 67")
+    ({'66': '2566'}, {'67': '2567'})
     """
     return {str(y.be)[2:]: str(y.be) for y in years_in(text) if y.end - y.start == 2}
 
