@@ -14,10 +14,12 @@ import pytest
 
 from rag.answer.answerer import ExtractiveAnswerer, LlmAnswerer, make_answerer
 from rag.answer.ask import LLM_DOWN_NOTICE, REFUSAL, answer, stream_answer
+from rag.answer.constraints import gap, window
 from rag.answer.extractive import collect_units, evidence, score_units
 from rag.answer.prompts import QUOTED_IN_THAI
 from rag.answer.services import Services
 from rag.answer.settings import AnswerSettings
+from rag.answer.units import holders
 from rag.cli.ask import answer_json
 from rag.cli.main import main
 from rag.config import load_config
@@ -393,3 +395,28 @@ def test_a_year_in_the_title_counts_for_a_chunk_that_does_not_repeat_it(qa_index
     }
     assert by_doc["d1"].numbers == 1.0 and by_doc["d2"].numbers < 1.0
     assert evidence(by_doc["d1"]) > evidence(by_doc["d2"])  # the other is about another year
+
+
+def test_a_heading_in_an_overlapping_chunk_dates_the_unit_below_it(qa_index: Index) -> None:
+    """Chunks overlap: a unit is kept in the better-ranked one, which starts after its heading."""
+    page = (
+        "มหกรรมประจำปี 2567 มีผู้เข้าร่วม 1,100 คน\nเป้าหมายปี 2568\n"
+        "- เปิดศูนย์ระดับภูมิภาค 4 แห่ง ที่เชียงใหม่ ขอนแก่น สงขลา และชลบุรี"
+    )
+    cut = page.index("- เปิด")
+    below = Hit(Chunk("c1", "d1", 1, cut, len(page), page[cut:]), "ศูนย์เรียนรู้", 0.5, "both")
+    whole = Hit(Chunk("c2", "d1", 1, 0, len(page), page), "ศูนย์เรียนรู้", 0.4, "both")
+    question = "ปี 2568 จะเปิดศูนย์ระดับภูมิภาคที่ไหนบ้าง"
+    terms = evidence_terms(qa_index.bm25, question, None)
+    vector = qa_index.embeddings.query(question)
+    units = collect_units([below, whole])
+    best = next(
+        s
+        for s in score_units(terms, units, qa_index.embeddings, vector, question=question)
+        if s.unit.text.startswith("- เปิด")
+    )
+    assert best.unit.hit is below and best.numbers == 1.0  # 2568 is in the chunk that holds it
+    alone = [u for u in units if u.hit is below]
+    assert score_units(terms, alone, qa_index.embeddings, vector, question=question)[0].numbers < 1
+    around = window(best, holders(best.unit, units))
+    assert "เป้าหมายปี 2568" in around and not gap(question, around)

@@ -4,7 +4,8 @@ A near miss asks about a year or a place the documents do not cover ("ปี 256
 when they give 2567, "เชียงราย …" when they give เชียงใหม่). Retrieval finds the
 neighbouring passage and its figure reads like an answer, but it answers another
 question. So before answering, the passage around the best unit (its *window*:
-the document title and the text just before and after the unit in its chunk) must
+the document title and the text just before and after the unit in the retrieved
+chunks that hold it) must
 name a year the question asks for, when it names any year, a place the
 question asks for, when the question names one, and an amount in the measure a
 how-many question counts in ("กี่สาย", "งบเท่าไร": :mod:`rag.thai.measures`), and a
@@ -24,7 +25,10 @@ Years are compared in both eras (:mod:`rag.thai.years`), places by canonical nam
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rag.answer.units import Scored
+from rag.data import Chunk
 from rag.thai.asks import QUOTED
 from rag.thai.match import compact
 from rag.thai.measures import asked_measure, gives_measure, is_loose
@@ -36,11 +40,21 @@ BEFORE = 240
 AFTER = 120
 
 
-def window(best: Scored) -> str:
-    """The best unit's document title and the chunk text around the unit."""
-    chunk = best.unit.hit.chunk.text
-    start = max(0, best.unit.start - BEFORE)
-    return f"{best.unit.hit.title}\n{chunk[start : best.unit.end + AFTER]}"
+def window(best: Scored, holders: Sequence[Chunk] = ()) -> str:
+    """The best unit's document title and the text around the unit.
+
+    ``holders`` are other retrieved chunks that hold the unit's text (chunks
+    overlap): the text before the unit comes from the one that starts earliest, the
+    text after it from the one that ends last.
+    """
+    unit = best.unit
+    own = unit.hit.chunk
+    start, end = own.start + unit.start, own.start + unit.end
+    first = min((own, *holders), key=lambda c: c.start)
+    last = max((own, *holders), key=lambda c: c.end)
+    before = first.text[max(0, start - first.start - BEFORE) : start - first.start]
+    after = last.text[end - last.start : end - last.start + AFTER]
+    return f"{unit.hit.title}\n{before}{unit.text}{after}"
 
 
 def year_gap(question: str, evidence: str) -> str:

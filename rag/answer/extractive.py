@@ -12,8 +12,10 @@ spaces, crumbs joined to the next unit). A unit's score adds, with the weights o
   (:func:`score_units`), in one batched call: the cost of a cold question is bounded;
 - the IDF-weighted share of the question's content terms found in the unit
   (:func:`rag.search.terms.coverage`), and in its chunk;
-- the share of the question's numbers (years, figures) found in its chunk or its
-  document's title (which may name a year or a "PM2.5" for the whole document);
+- the share of the question's numbers (years, figures) found in its document's
+  title (which may name a year or a "PM2.5" for the whole document) and a retrieved
+  chunk that holds the unit (:func:`rag.answer.units.holders`: chunks overlap, and
+  the one that keeps the unit may start just after the heading that dates it);
 - ``1 / (1 + rank)`` of its chunk in the retrieved list;
 - a bonus when it gives the kind of figure the question asks for, and a penalty
   when it mostly repeats its document's title (:func:`rag.answer.units.is_heading`).
@@ -54,7 +56,7 @@ from rag.answer.cuts import unit_spans
 from rag.answer.prompts import QUOTED_IN_THAI, REFUSAL
 from rag.answer.services import Services
 from rag.answer.settings import AnswerSettings
-from rag.answer.units import PARAMS, Params, Scored, Unit, is_heading, lead_end, opens
+from rag.answer.units import PARAMS, Params, Scored, Unit, holders, is_heading, lead_end, opens
 from rag.data import Answer, Hit
 from rag.index.embedding import Embeddings, cosines
 from rag.search.terms import Terms, coverage, evidence_terms, matches
@@ -157,10 +159,11 @@ def score_units(
     passage_cover = {cid: coverage(terms, text) for cid, text in chunks.items()}
     wanted = [t for t in terms if any(c.isdigit() for c in t)]
     titled = {u.hit.chunk.chunk_id: f"{u.hit.title}\n{u.hit.chunk.text}" for u in units}
-    numbers = {  # the title counts: "PM2.5", "ปี 2567" may name the whole document
+    by_chunk = {  # the title counts: "PM2.5", "ปี 2567" may name the whole document
         cid: sum(matches(t, text) for t in wanted) / len(wanted) if wanted else 1.0
         for cid, text in titled.items()
     }
+    numbers = [max(by_chunk[c.chunk_id] for c in holders(u, units)) for u in units]
     kind = asked_figure(question)
     covers = [coverage(terms, u.text) for u in units]
     bonuses = [
@@ -169,7 +172,7 @@ def score_units(
         for u in units
     ]
     priors = []
-    for unit, cover, bonus in zip(units, covers, bonuses, strict=True):
+    for unit, cover, bonus, number in zip(units, covers, bonuses, numbers, strict=True):
         cid = unit.hit.chunk.chunk_id
         priors.append(
             bonus
@@ -177,7 +180,7 @@ def score_units(
             + params.w_passage_dense * passage_dense[cid]
             + params.w_passage_cover * passage_cover[cid]
             + params.w_rank / (1.0 + unit.rank)
-            + params.w_numbers * numbers[cid]
+            + params.w_numbers * number
         )
     chosen = most_promising(priors, limit)
     sims = _cosines([units[i].text for i in chosen], embeddings, query_vector)
@@ -187,7 +190,7 @@ def score_units(
     if len(chosen) < len(units):
         logger.debug("embedded %d of %d answer units", len(chosen), len(units))
     scored = []
-    for unit, sim, cover, bonus in zip(units, dense, covers, bonuses, strict=True):
+    for unit, sim, cover, bonus, number in zip(units, dense, covers, bonuses, numbers, strict=True):
         cid = unit.hit.chunk.chunk_id
         score = (  # summed as without a cap, so a cap that takes every unit changes nothing
             bonus
@@ -196,9 +199,9 @@ def score_units(
             + params.w_passage_dense * passage_dense[cid]
             + params.w_passage_cover * passage_cover[cid]
             + params.w_rank / (1.0 + unit.rank)
-            + params.w_numbers * numbers[cid]
+            + params.w_numbers * number
         )
-        scored.append(Scored(unit, sim, cover, passage_cover[cid], score, numbers[cid], bonus))
+        scored.append(Scored(unit, sim, cover, passage_cover[cid], score, number, bonus))
     return sorted(scored, key=lambda s: -s.score)
 
 
@@ -280,7 +283,8 @@ def extract(
     chosen = choose(scored, budget, params, gives, lacks)
     text, citations = compose(chosen, budget, services.source_of, services.page_text)
     heads = [s.unit.text for s in scored if opens(s.unit, scored[0].unit.hit.chunk.doc_id)]
-    unmet = gap(query, "\n".join([window(scored[0]), *heads, *(c.quote for c in citations)]))
+    around = window(scored[0], holders(scored[0].unit, [s.unit for s in scored]))
+    unmet = gap(query, "\n".join([around, *heads, *(c.quote for c in citations)]))
     if unmet:
         logger.info("refused: %s", unmet)
         sources = closest_sources(scored, services.source_of)

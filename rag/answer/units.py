@@ -11,9 +11,10 @@ Shared by :mod:`rag.answer.extractive` (which scores units) and
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rag.data import Hit
+from rag.data import Chunk, Hit
 from rag.thai.match import share_in
 from rag.thai.years import is_date_word
 
@@ -112,6 +113,29 @@ class Unit:
     def text(self) -> str:
         """The exact text of the unit."""
         return self.hit.chunk.text[self.start : self.end]
+
+
+def holders(unit: Unit, units: Sequence[Unit]) -> list[Chunk]:
+    """The retrieved chunks that hold ``unit``'s text: its own, and overlapping ones.
+
+    Chunks overlap, and a unit is kept only in the better-ranked chunk, which may
+    start just after the heading that dates it ("เป้าหมายปี 2568"): a chunk that
+    holds the same span and the heading still counts for the question's numbers.
+
+    >>> a = Chunk("a", "d", 1, 100, 140, "- เปิดศูนย์ 4 แห่ง ที่เชียงใหม่และสงขลา")
+    >>> b = Chunk("b", "d", 1, 60, 140, "เป้าหมายปี 2568 " + "x" * 24 + a.text)
+    >>> unit = Unit(Hit(a, "t", 0.1, "both"), 0, 0, 0, 40)
+    >>> [c.chunk_id for c in holders(unit, [unit, Unit(Hit(b, "t", 0.1, "both"), 1, 0, 0, 16)])]
+    ['a', 'b']
+    """
+    own = unit.hit.chunk
+    start, end = own.start + unit.start, own.start + unit.end
+    found = {own.chunk_id: own}
+    for other in units:
+        c = other.hit.chunk
+        if (c.doc_id, c.page) == (own.doc_id, own.page) and c.start <= start and end <= c.end:
+            found.setdefault(c.chunk_id, c)
+    return list(found.values())
 
 
 @dataclass(frozen=True)
