@@ -19,7 +19,7 @@ from rag.answer.extractive import collect_units, evidence, score_units
 from rag.answer.prompts import QUOTED_IN_THAI
 from rag.answer.services import Services
 from rag.answer.settings import AnswerSettings
-from rag.answer.units import holders
+from rag.answer.units import Scored, holders
 from rag.cli.ask import answer_json
 from rag.cli.main import main
 from rag.config import load_config
@@ -420,3 +420,25 @@ def test_a_heading_in_an_overlapping_chunk_dates_the_unit_below_it(qa_index: Ind
     assert score_units(terms, alone, qa_index.embeddings, vector, question=question)[0].numbers < 1
     around = window(best, holders(best.unit, units))
     assert "เป้าหมายปี 2568" in around and not gap(question, around)
+
+
+def test_a_news_dateline_dates_the_whole_article_for_its_evidence(qa_index: Index) -> None:
+    """The year is in the dateline that opens the article, not in the chunk that answers."""
+    dateline = "วันอังคารที่ 14 ธันวาคม 2564\nสธ. ออก 9 ข้อสั่งการรับมือฝุ่น ข้อ 12"
+    text = "โดยเปิดศูนย์ระดับจังหวัดเมื่อค่าฝุ่นเกิน 75 ไมโครกรัมต่อลูกบาศก์เมตร ต่อเนื่อง 3 วัน"
+    hit = Hit(Chunk("c1", "d1", 1, 900, 900 + len(text), text), "สธ. ห่วงฝุ่น", 0.5, "both")
+    units = collect_units([hit])
+
+    def best(question: str, opening: str) -> Scored:
+        terms = evidence_terms(qa_index.bm25, question, None)
+        vector = qa_index.embeddings.query(question)
+        return score_units(
+            terms, units, qa_index.embeddings, vector, question=question, opening=lambda _: opening
+        )[0]
+
+    asked = "ข้อสั่งการรับมือฝุ่นปี 2021 ให้เปิดศูนย์เมื่อค่าฝุ่นเกินเท่าไร"
+    assert best(asked, "").numbers < 1.0 and best(asked, dateline).numbers == 1.0
+    assert evidence(best(asked, dateline)) > evidence(best(asked, ""))
+    assert best("ข้อสั่งการปี 2023 ให้เปิดศูนย์เมื่อค่าฝุ่นเกินเท่าไร", dateline).numbers < 1.0
+    other = "ข้อสั่งการข้อ 12 ให้เปิดศูนย์เมื่อค่าฝุ่นเกินเท่าไร"  # a number, not a year
+    assert best(other, dateline).numbers < 1.0

@@ -13,9 +13,7 @@ spaces, crumbs joined to the next unit). A unit's score adds, with the weights o
 - the IDF-weighted share of the question's content terms found in the unit
   (:func:`rag.search.terms.coverage`), and in its chunk;
 - the share of the question's numbers (years, figures) found in its document's
-  title (which may name a year or a "PM2.5" for the whole document) and a retrieved
-  chunk that holds the unit (:func:`rag.answer.units.holders`: chunks overlap, and
-  the one that keeps the unit may start just after the heading that dates it);
+  title and a retrieved chunk that holds the unit (:mod:`rag.answer.numbers`);
 - ``1 / (1 + rank)`` of its chunk in the retrieved list;
 - a bonus when it gives the kind of figure the question asks for, and a penalty
   when it mostly repeats its document's title (:func:`rag.answer.units.is_heading`).
@@ -25,9 +23,11 @@ within ``AnswerSettings.max_chars``; :func:`rag.answer.compose.compose` writes i
 markers and exact citations. The answer's *evidence* (its ``confidence``) is
 ``0.4 * cover + 0.2 * chunk cover + 0.4 * dense'`` of the best unit, ``dense'``
 being its cosine mapped from ``[0.75, 0.92]`` to ``[0, 1]``, halved when a number
-of the question is missing from the unit's chunk (the passage is about another
-year). Under ``refuse_threshold`` the answer is :data:`REFUSAL`, still citing the
-closest sources; so it is when the best unit's window, the heading that opens its
+of the question is missing from the unit's chunk, its title and the first
+:data:`OPENING` characters of its document, where a news page's dateline dates
+the whole article (:mod:`rag.answer.numbers`; the passage is about another year).
+Under ``refuse_threshold`` the answer is :data:`REFUSAL`, still citing the closest
+sources; so it is when the best unit's window, the heading that opens its
 document and the quotes miss a year, place or measure the question asks for
 (:func:`rag.answer.constraints.gap`).
 
@@ -45,7 +45,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -53,18 +53,22 @@ from rag.answer.choose import choose
 from rag.answer.compose import closest_sources, compose
 from rag.answer.constraints import gap, window
 from rag.answer.cuts import unit_spans
+from rag.answer.numbers import number_shares
 from rag.answer.prompts import QUOTED_IN_THAI, REFUSAL
 from rag.answer.services import Services
 from rag.answer.settings import AnswerSettings
 from rag.answer.units import PARAMS, Params, Scored, Unit, holders, is_heading, lead_end, opens
 from rag.data import Answer, Hit
 from rag.index.embedding import Embeddings, cosines
-from rag.search.terms import Terms, coverage, evidence_terms, matches
+from rag.search.terms import Terms, coverage, evidence_terms
 from rag.thai.asks import asked_figure, gives_figure
 from rag.thai.match import is_mostly_thai
 from rag.thai.roles import asks_subject, opens_with_question_word
 
 logger = logging.getLogger(__name__)
+
+#: Characters that open a document (its first page): a news page's dateline is there.
+OPENING = 300
 
 
 def collect_units(hits: Sequence[Hit], params: Params = PARAMS) -> list[Unit]:
@@ -127,6 +131,7 @@ def score_units(
     *,
     limit: int | None = None,
     question: str = "",
+    opening: Callable[[str], str] | None = None,
 ) -> list[Scored]:
     """Score units against the question, best first.
 
@@ -146,6 +151,9 @@ def score_units(
         question: The question: a unit that gives the kind of figure it asks for
             (:func:`rag.thai.asks.asked_figure`) gets ``w_figure``; a heading
             (:func:`rag.answer.units.is_heading`) loses ``w_heading``.
+        opening: The text that opens a document (a news page's dateline). A year of
+            the question found there counts for the unit's evidence (``Scored.numbers``), not
+            for its rank: a chunk that names the year itself ranks first.
 
     Returns:
         Scored units, best first.
@@ -158,12 +166,7 @@ def score_units(
     )
     passage_cover = {cid: coverage(terms, text) for cid, text in chunks.items()}
     wanted = [t for t in terms if any(c.isdigit() for c in t)]
-    titled = {u.hit.chunk.chunk_id: f"{u.hit.title}\n{u.hit.chunk.text}" for u in units}
-    by_chunk = {  # the title counts: "PM2.5", "ปี 2567" may name the whole document
-        cid: sum(matches(t, text) for t in wanted) / len(wanted) if wanted else 1.0
-        for cid, text in titled.items()
-    }
-    numbers = [max(by_chunk[c.chunk_id] for c in holders(u, units)) for u in units]
+    numbers, dated = number_shares(units, wanted, opening)
     kind = asked_figure(question)
     covers = [coverage(terms, u.text) for u in units]
     bonuses = [
@@ -190,7 +193,8 @@ def score_units(
     if len(chosen) < len(units):
         logger.debug("embedded %d of %d answer units", len(chosen), len(units))
     scored = []
-    for unit, sim, cover, bonus, number in zip(units, dense, covers, bonuses, numbers, strict=True):
+    rows = zip(units, dense, covers, bonuses, numbers, dated, strict=True)
+    for unit, sim, cover, bonus, number, date in rows:
         cid = unit.hit.chunk.chunk_id
         score = (  # summed as without a cap, so a cap that takes every unit changes nothing
             bonus
@@ -201,7 +205,7 @@ def score_units(
             + params.w_rank / (1.0 + unit.rank)
             + params.w_numbers * number
         )
-        scored.append(Scored(unit, sim, cover, passage_cover[cid], score, number, bonus))
+        scored.append(Scored(unit, sim, cover, passage_cover[cid], score, date, bonus))
     return sorted(scored, key=lambda s: -s.score)
 
 
@@ -211,7 +215,7 @@ def evidence(best: Scored, params: Params = PARAMS) -> float:
     ``cover_weight * cover + passage_weight * passage_cover + rest * dense'``,
     where ``dense'`` maps the cosine from ``[dense_floor, dense_ceiling]`` to ``[0, 1]``.
     When a number of the question (a year, a figure) is missing from the unit's
-    chunk, the passage is about something else: the score is cut by
+    chunk, title and document opening, the passage is about something else: the score is cut by
     ``number_penalty``.
     """
     span = max(params.dense_ceiling - params.dense_floor, 1e-9)
@@ -268,6 +272,7 @@ def extract(
         params,
         limit=settings.embed_units,
         question=query,
+        opening=lambda doc_id: services.page_text(doc_id, 1)[:OPENING],
     )
 
     if not scored:

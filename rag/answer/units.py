@@ -30,7 +30,7 @@ class Params:
         w_passage_cover: Weight of its chunk's lexical coverage.
         w_rank: Weight of the chunk's retrieval rank prior ``1 / (1 + rank)``.
         w_numbers: Weight of the share of the question's numbers (years, figures)
-            found in the unit's chunk.
+            found in the unit's chunk or title.
         w_figure: Bonus of a unit that gives the kind of figure the question asks
             for (a count, a percentage, a date: :mod:`rag.thai.asks`).
         w_heading: Taken from the score of a *heading*: a unit at least
@@ -148,8 +148,8 @@ class Scored:
         cover: IDF-weighted share of the question's terms in the unit.
         passage_cover: The same for the unit's chunk.
         score: The combined score that ranks units.
-        numbers: Share of the question's numbers found in the unit's chunk (1.0
-            when the question has none).
+        numbers: Share of the question's numbers found in the unit's chunk, title or
+            document opening (1.0 when the question has none).
         bonus: The part of ``score`` that chooses the opening sentence and says
             nothing of the evidence: the figure bonus minus the heading penalty.
     """

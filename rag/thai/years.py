@@ -137,6 +137,15 @@ def short_years(text: str) -> dict[str, str]:
     return {str(y.be)[2:]: str(y.be) for y in years_in(text) if y.end - y.start == 2}
 
 
+def is_year(token: str) -> bool:
+    """Whether a token is a four-digit year of either era (Thai digits too).
+
+    >>> is_year("2567"), is_year("๒๐๒๔"), is_year("1300"), is_year("67")
+    (True, True, False, False)
+    """
+    return len(year_equivalents(token)) > 1
+
+
 def year_equivalents(number: str) -> frozenset[str]:
     """A number and, when it reads as a four-digit year, its spelling in the other era.
 
