@@ -101,11 +101,13 @@ def measure_gap(question: str, evidence: str) -> str:
     'เอกสารไม่ได้ระบุจำนวนเป็นสายที่ถาม / The documents do not give the figure asked for (สาย).'
     >>> measure_gap("ปี 2567 สายด่วน 1600 ได้รับกี่สาย", "ได้รับสายทั้งหมด 52,300 สาย")
     ''
+    >>> measure_gap("ใบรับรองค่าธรรมเนียมฉบับละเท่าไร", "ครม. มีมติอนุมัติหลักการ")  # a Thai word
+    'เอกสารไม่ได้ระบุจำนวนเป็นบาทที่ถาม / The documents do not give the figure asked for (บาท).'
     """
     words = asked_measure(question)
     if words is None or is_loose(words) or gives_measure(words, evidence):
         return ""
-    word = min(words, key=lambda w: (w not in question, len(w)))
+    word = min(words, key=lambda w: (w not in question, w.isascii(), len(w), w))
     return (
         f"เอกสารไม่ได้ระบุจำนวนเป็น{word}ที่ถาม / "
         f"The documents do not give the figure asked for ({word})."
