@@ -233,3 +233,12 @@ def test_a_place_is_one_the_question_does_not_name() -> None:
     assert gives_figure("place", "ขยายไปยัง จ.อุดรธานี และนครศรีธรรมราช", question)
     assert not gives_figure("place", "เริ่มที่ จ.นนทบุรี เป็นจังหวัดแรก", question)
     assert gives_figure("place", "จัดที่โรงพยาบาลหล่มเก่า", "ชาสมุนไพรผลิตที่โรงพยาบาลใด")
+
+
+def test_english_function_words_carry_no_evidence() -> None:
+    """'be' in "to be certified" is no content, though a passage holds "TO BE NUMBER ONE"."""
+    bm = ThaiBM25()
+    bm.add([(Chunk("c1", "d1", 1, 0, 44, "ชมรม TO BE NUMBER ONE ได้รับ 7 รางวัล ใน 163 อำเภอ"), {})])
+    glossary = Glossary((("อำเภอ", "district", "districts"),))
+    weights = evidence_terms(bm, "How many districts will be certified in 2024?", glossary)
+    assert set(weights) == {"อำเภอ|district|districts", "2024"}

@@ -46,7 +46,7 @@ STOP_WORDS = QUESTION_WORDS | frozenset(
         # words that refer back or lead on (follow-up questions)
         *("นี้", "นั้น", "นั่น", "นี่", "ดังกล่าว", "เหล่านี้", "เหล่านั้น", "เขา", "มัน", "เธอ"),
         *("พวกเขา", "ท่าน", "แล้ว", "ส่วน"),
-        # English, for mixed text
+        # English, for mixed text (is_stop_word adds Lucene's English list)
         *("and", "or", "in", "on", "to", "for", "by", "it", "this", "that", "they", "he", "she"),
     }
 )
@@ -108,10 +108,22 @@ def text_key(text: str) -> str:
 def is_stop_word(token: str) -> bool:
     """Whether a search token is in :data:`STOP_WORDS`.
 
-    >>> is_stop_word("อะไร"), is_stop_word("และ"), is_stop_word("สุรา")
+    >>> is_stop_word("อะไร"), is_stop_word("และ"), is_stop_word("สุรา"), is_stop_word("be")
+    (True, True, False, True)
+    """
+    return token in STOP_WORDS or (token.isascii() and token in english_stop_words())
+
+
+@lru_cache(maxsize=1)
+def english_stop_words() -> frozenset[str]:
+    """Lucene's English stop words (as ``bm25s`` ships them), negations kept as content.
+
+    >>> "be" in english_stop_words(), "will" in english_stop_words(), "not" in english_stop_words()
     (True, True, False)
     """
-    return token in STOP_WORDS
+    from bm25s.stopwords import STOPWORDS_EN  # the one standard list; loaded on first use
+
+    return frozenset(STOPWORDS_EN) - {"no", "not"}
 
 
 def is_question_word(token: str) -> bool:
