@@ -179,6 +179,22 @@ def test_a_unit_that_repeats_the_title_is_a_heading() -> None:
     assert not is_heading(Unit(untitled, 0, 0, 0, cut))
 
 
+def test_a_sentence_of_amounts_under_a_like_title_is_no_heading() -> None:
+    """Dates and the title's words make a heading; amounts ("5,130,000 โดส") do not."""
+    from rag.answer.units import is_heading
+
+    title = "สธ.แจงไทม์ไลน์การจัดหาวัคซีนแอสตร้าเซนเนก้า"
+    text = (
+        "และวันที่ 28 พฤษภาคม 2564 จำนวน 242,100 โดส รวม 359,400 โดส, "
+        "สำหรับเดือนมิถุนายน 2564 ส่งมา 5,130,000 โดส ได้แก่ วันที่ 4 มิถุนายน 2564 จำนวน"
+    )
+    hit = Hit(Chunk("c1", "d1", 1, 0, len(text), text), title, 0.5, "both")
+    assert not is_heading(Unit(hit, 0, 0, 0, len(text)))
+    dated = "วันศุกร์ที่ 4 มิถุนายน 2564 04/06/2564 " + title
+    dateline = Hit(Chunk("c2", "d1", 1, 0, len(dated), dated), title, 0.5, "both")
+    assert is_heading(Unit(dateline, 0, 0, 0, len(dated)))
+
+
 def test_an_answer_goes_on_to_the_figure_its_sentence_introduces() -> None:
     from rag.thai.asks import gives_figure
 

@@ -49,16 +49,19 @@ _YEAR = re.compile(
 
 _WEEKDAYS = ("จันทร์", "อังคาร", "พุธ", "พฤหัสบดี", "ศุกร์", "เสาร์", "อาทิตย์")
 _WEEKDAY = "|".join(_WEEKDAYS)
-_DATE_WORD = re.compile(rf"[\d/.,:-]+|(?:วัน)?(?:{_WEEKDAY})?(?:ที่)?|พ\.?ศ|ค\.?ศ|น")
+_DATE_WORD = re.compile(rf"[\d/.:-]+|(?:วัน)?(?:{_WEEKDAY})?(?:ที่)?|พ\.?ศ|ค\.?ศ|น")
 
 
 def is_date_word(token: str) -> bool:
     """Whether a search token only dates something: a number, a month, a weekday.
 
     A news page's dateline ("วันอังคารที่ 9 กรกฎาคม 2567 09/07/2567") is made of them.
+    An amount with a thousands separator ("5,130,000") dates nothing.
 
     >>> [is_date_word(t) for t in ("09/07/2567", "กรกฎาคม", "วันอังคาร", "ก.ค.", "ครม")]
     [True, True, True, True, False]
+    >>> is_date_word("5,130,000"), is_date_word("2564")
+    (False, True)
     """
     return token in MONTHS or token.rstrip(".") + "." in MONTHS or bool(_DATE_WORD.fullmatch(token))
 
