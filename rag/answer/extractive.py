@@ -24,7 +24,7 @@ markers and exact citations. The answer's *evidence* (its ``confidence``) is
 ``0.4 * cover + 0.2 * chunk cover + 0.4 * dense'`` of the best unit, ``dense'``
 being its cosine mapped from ``[0.75, 0.92]`` to ``[0, 1]``, halved when a number
 of the question is missing from the unit's chunk, its title and the first
-:data:`OPENING` characters of its document, where a news page's dateline dates
+:data:`rag.answer.units.OPENING` characters of its document, where a news page's dateline dates
 the whole article (:mod:`rag.answer.numbers`; the passage is about another year).
 Under ``refuse_threshold`` the answer is :data:`REFUSAL`, still citing the closest
 sources; so it is when the best unit's window, the heading that opens its
@@ -53,7 +53,7 @@ from rag.answer.choose import choose
 from rag.answer.compose import closest_sources, compose
 from rag.answer.constraints import gap, window
 from rag.answer.cuts import unit_spans
-from rag.answer.numbers import number_shares
+from rag.answer.numbers import number_shares, opening_of
 from rag.answer.prompts import QUOTED_IN_THAI, REFUSAL
 from rag.answer.services import Services
 from rag.answer.settings import AnswerSettings
@@ -66,9 +66,6 @@ from rag.thai.match import is_mostly_thai
 from rag.thai.roles import asks_subject, opens_with_question_word
 
 logger = logging.getLogger(__name__)
-
-#: Characters that open a document (its first page): a news page's dateline is there.
-OPENING = 300
 
 
 def collect_units(hits: Sequence[Hit], params: Params = PARAMS) -> list[Unit]:
@@ -272,7 +269,7 @@ def extract(
         params,
         limit=settings.embed_units,
         question=query,
-        opening=lambda doc_id: services.page_text(doc_id, 1)[:OPENING],
+        opening=functools.partial(opening_of, services.page_text),
     )
 
     if not scored:

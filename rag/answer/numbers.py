@@ -18,9 +18,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from rag.answer.units import Unit, holders
+from rag.answer.units import OPENING, Unit, holders
 from rag.search.terms import matches
 from rag.thai.years import is_year
+
+
+def opening_of(page_text: Callable[[str, int], str], doc_id: str) -> str:
+    """The first :data:`rag.answer.units.OPENING` characters of a document's first page.
+
+    >>> opening_of(lambda doc_id, page: "วันอังคารที่ 14 ธันวาคม 2564 " * 20, "d1")[:28]
+    'วันอังคารที่ 14 ธันวาคม 2564'
+    """
+    return page_text(doc_id, 1)[:OPENING]
 
 
 def _found(wanted: Sequence[str], text: str, opening: str) -> float:
