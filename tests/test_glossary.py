@@ -97,6 +97,12 @@ def test_the_starter_glossary_gives_english_questions_the_words_of_thai_news() -
     assert "กรกฎาคม" in starter.expand("What did the cabinet approve in ก.ค. 2024?")
 
 
+def test_the_word_year_of_an_english_question_is_the_thai_word_for_it() -> None:
+    """Thai text rarely spells "year" in English, so alone it weighed as a rare term; it is ปี."""
+    terms = query_terms("Since which year has Thailand been certified polio-free?", Glossary.load())
+    assert "ปี|year|years" in terms and "year" not in terms
+
+
 def test_no_spelling_is_in_two_starter_groups() -> None:
     """A spelling in two groups would join two meanings in every question that uses it."""
     seen: dict[str, tuple[str, ...]] = {}
