@@ -43,15 +43,16 @@ AFTER = 120
 def window(best: Scored, holders: Sequence[Chunk] = ()) -> str:
     """The best unit's document title and the text around the unit.
 
-    ``holders`` are other retrieved chunks that hold the unit's text (chunks
-    overlap): the text before the unit comes from the one that starts earliest, the
-    text after it from the one that ends last.
+    ``holders`` are the retrieved chunks that hold the unit's text (chunks overlap;
+    :func:`rag.answer.units.holders`, its own chunk when empty): the text before the
+    unit comes from the one that starts earliest, the text after it from the one
+    that ends last.
     """
     unit = best.unit
     own = unit.hit.chunk
     start, end = own.start + unit.start, own.start + unit.end
-    first = min((own, *holders), key=lambda c: c.start)
-    last = max((own, *holders), key=lambda c: c.end)
+    first = min(holders or (own,), key=lambda c: c.start)
+    last = max(holders or (own,), key=lambda c: c.end)
     before = first.text[max(0, start - first.start - BEFORE) : start - first.start]
     after = last.text[end - last.start : end - last.start + AFTER]
     return f"{unit.hit.title}\n{before}{unit.text}{after}"

@@ -130,12 +130,12 @@ def holders(unit: Unit, units: Sequence[Unit]) -> list[Chunk]:
     """
     own = unit.hit.chunk
     start, end = own.start + unit.start, own.start + unit.end
-    found = {own.chunk_id: own}
-    for other in units:
-        c = other.hit.chunk
-        if (c.doc_id, c.page) == (own.doc_id, own.page) and c.start <= start and end <= c.end:
-            found.setdefault(c.chunk_id, c)
-    return list(found.values())
+    chunks = {own.chunk_id: own} | {u.hit.chunk.chunk_id: u.hit.chunk for u in units}
+    return [
+        c
+        for c in chunks.values()
+        if (c.doc_id, c.page) == (own.doc_id, own.page) and c.start <= start and end <= c.end
+    ]
 
 
 @dataclass(frozen=True)
